@@ -1,0 +1,2 @@
+// Public API of @tessera/core. Modules and tools import from here only.
+export {};
