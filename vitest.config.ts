@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@tessera/core": src("core"),
+      "@tessera/sdk": src("sdk"),
     },
   },
   test: {

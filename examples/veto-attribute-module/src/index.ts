@@ -1,0 +1,2 @@
+// Public API of @acme/tessera-veto-attribute.
+export {};
