@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       "@tessera/core": src("core"),
       "@tessera/sdk": src("sdk"),
+      "@tessera/testkit": src("testkit"),
     },
   },
   test: {
