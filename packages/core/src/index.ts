@@ -1,2 +1,3 @@
 // Public API of @tessera/core. Modules and tools import from here only.
 export {};
+export * from "./hooks/index.js";
