@@ -1,3 +1,4 @@
 // Public API of @tessera/core. Modules and tools import from here only.
 export {};
 export * from "./hooks/index.js";
+export * from "./api/index.js";
