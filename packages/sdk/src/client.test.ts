@@ -46,7 +46,7 @@ describe("SchedulerClient", () => {
     expect(sub.framework_id.value).toBe("fw-42");
     expect(c.frameworkId).toBe("fw-42");
     expect(c.streamId).toBe("stream-1");
-    const call = m.callsOf("SUBSCRIBE")[0]!.body as { subscribe: { framework_info: { name: string } } };
+    const call = m.callsOf("SUBSCRIBE")[0]!.body as unknown as { subscribe: { framework_info: { name: string } } };
     expect(call.subscribe.framework_info.name).toBe("test-fw");
 
     await c.decline(["o-1"], { refuse_seconds: 30 });
@@ -135,7 +135,7 @@ describe("SchedulerClient", () => {
     await subscribed(m, c, "fw-7");
     m.dropStream();
     await m.waitFor("SUBSCRIBE", 2);
-    const again = m.callsOf("SUBSCRIBE")[1]!.body as { framework_id: { value: string }; subscribe: { framework_info: { id: { value: string } } } };
+    const again = m.callsOf("SUBSCRIBE")[1]!.body as unknown as { framework_id: { value: string }; subscribe: { framework_info: { id: { value: string } } } };
     expect(again.framework_id.value).toBe("fw-7");
     expect(again.subscribe.framework_info.id.value).toBe("fw-7");
     expect(reasons).toHaveLength(1);
