@@ -2,3 +2,4 @@
 export {};
 export * from "./hooks/index.js";
 export * from "./api/index.js";
+export * from "./resources/index.js";
