@@ -13,3 +13,10 @@ export {
   stripNulls,
   type PathSegment,
 } from "./proto-json.js";
+export {
+  encodeRecord,
+  RecordIODecoder,
+  RecordIOError,
+  decodeRecordStream,
+  type RecordIODecoderOptions,
+} from "./recordio.js";
