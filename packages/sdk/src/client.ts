@@ -1,9 +1,9 @@
 import { EventEmitter, on } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
+import { RecordIODecoder } from "@tessera/core";
 import type { Dispatcher } from "undici";
 import { HeartbeatLostError, MesosCallError, NotSubscribedError } from "./errors.js";
 import { header, postJson } from "./http.js";
-import { RecordIODecoder } from "./recordio.js";
 import type {
   AgentID,
   ExecutorID,
@@ -288,8 +288,8 @@ export class SchedulerClient {
     try {
       for await (const chunk of response.body) {
         watchdog?.feed();
-        for (const record of decoder.decode(chunk as Buffer)) {
-          const event = JSON.parse(record.toString("utf8")) as SchedulerEvent;
+        for (const record of decoder.decode(chunk as Uint8Array)) {
+          const event = JSON.parse(record) as SchedulerEvent;
           if (event.type === "SUBSCRIBED" && event.subscribed) {
             this.#frameworkId = event.subscribed.framework_id.value;
             const hb = event.subscribed.heartbeat_interval_seconds;

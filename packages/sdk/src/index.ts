@@ -4,5 +4,4 @@ export { MesosCallError, HeartbeatLostError, NotSubscribedError } from "./errors
 export { OperatorClient } from "./operator.js";
 export { pickResources, scalarOf, type ResourceNeeds, type Picked } from "./resources.js";
 export { taskInfo, packTasks, taskFromOffer, type TaskSpec } from "./task.js";
-export { RecordIODecoder } from "./recordio.js";
 export * from "./types.js";

@@ -27,7 +27,7 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
  * Revocable resources are used only when `allowRevocable` is set.
  */
 export function pickResources(offered: Offer | Resource[], needs: ResourceNeeds, opts: { allowRevocable?: boolean } = {}): Picked | undefined {
-  let remaining = (Array.isArray(offered) ? offered : offered.resources).map((r) => structuredClone(r));
+  let remaining = resourcesOf(offered).map((r) => structuredClone(r));
   const usable = (r: Resource): boolean => opts.allowRevocable === true || r.revocable === undefined;
   const picked: Resource[] = [];
   const scalars: [string, number][] = [
@@ -57,14 +57,13 @@ export function pickResources(offered: Offer | Resource[], needs: ResourceNeeds,
     if (!taken) return undefined;
     picked.push(...taken);
   }
-  remaining = remaining.filter((r) => !(r.type === "SCALAR" && r.scalar && r.scalar.value <= 0) && !(r.type === "RANGES" && r.ranges && r.ranges.range.length === 0));
+  remaining = remaining.filter((r) => !(r.type === "SCALAR" && r.scalar && r.scalar.value <= 0) && !(r.type === "RANGES" && (r.ranges?.range ?? []).length === 0));
   return { picked, remaining };
 }
 
 /** Sum of a scalar resource in an offer (or resource list). */
 export function scalarOf(offered: Offer | Resource[], name: string): number {
-  const list = Array.isArray(offered) ? offered : offered.resources;
-  return round(list.reduce((sum, r) => (r.name === name && r.type === "SCALAR" && r.scalar ? sum + r.scalar.value : sum), 0));
+  return round(resourcesOf(offered).reduce((sum, r) => (r.name === name && r.type === "SCALAR" && r.scalar ? sum + r.scalar.value : sum), 0));
 }
 
 function takePorts(portRes: Resource[], want: number | number[]): Resource[] | undefined {
@@ -75,7 +74,7 @@ function takePorts(portRes: Resource[], want: number | number[]): Resource[] | u
     if (count <= 0) break;
     const got: Range[] = [];
     const left: Range[] = [];
-    for (const range of r.ranges!.range) {
+    for (const range of r.ranges?.range ?? []) {
       let start = range.begin;
       for (let p = range.begin; p <= range.end; p++) {
         const take = count > 0 && (wanted ? wanted.has(p) : true);
@@ -95,6 +94,10 @@ function takePorts(portRes: Resource[], want: number | number[]): Resource[] | u
     }
   }
   return count > 0 ? undefined : out;
+}
+
+function resourcesOf(offered: Offer | Resource[]): Resource[] {
+  return (Array.isArray(offered) ? offered : offered.resources) ?? [];
 }
 
 function addPort(ranges: Range[], p: number): void {

@@ -46,7 +46,7 @@ export function taskInfo(spec: TaskSpec, resources: Resource[], agentId?: string
  * smaller ones may still fit). Returns the TaskInfos to launch and the specs left over.
  */
 export function packTasks(offer: Offer, specs: TaskSpec[], opts: { allowRevocable?: boolean } = {}): { tasks: TaskInfo[]; rest: TaskSpec[] } {
-  let remaining = offer.resources;
+  let remaining = offer.resources ?? [];
   const tasks: TaskInfo[] = [];
   const rest: TaskSpec[] = [];
   for (const spec of specs) {
