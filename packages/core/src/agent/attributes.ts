@@ -21,7 +21,7 @@ export function parseAttributes(text: string): AttributeJson[] {
   return out;
 }
 
-function parseValue(value: string, where: string): Omit<AttributeJson, "name"> {
+function parseValue(value: string, where: string): { type: string; [k: string]: unknown } {
   if (/^-?\d+(\.\d+)?$/.test(value)) return { type: "SCALAR", scalar: { value: Number(value) } };
   if (value.startsWith("[") && value.endsWith("]")) {
     const range = value

@@ -19,7 +19,7 @@ export function newUpdateUuid(): string {
 }
 
 /** Wraps a status into a uniquely identified, timestamped update. */
-export function makeStatusUpdate(frameworkId: string, status: Omit<TaskStatusJson, "uuid" | "timestamp">): StatusUpdate {
+export function makeStatusUpdate(frameworkId: string, status: TaskStatusJson): StatusUpdate {
   const uuid = newUpdateUuid();
   const timestamp = Date.now() / 1000;
   return {
