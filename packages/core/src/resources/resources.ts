@@ -395,8 +395,15 @@ function containsValue(a: ResourceEntry, b: ResourceEntry): boolean {
 
 function sameValue(a: ResourceEntry, b: ResourceEntry): boolean {
   if (a.scalar !== undefined) return a.scalar === b.scalar;
-  if (a.ranges !== undefined) return a.ranges.length === b.ranges!.length && rangesContain(a.ranges, b.ranges!);
+  if (a.ranges !== undefined) return sameRanges(a.ranges, b.ranges!);
   return a.set!.length === b.set!.length && setContains(a.set!, b.set!);
+}
+
+/** Merged range lists are canonical, so equal sets of values are equal lists. */
+function sameRanges(a: readonly Range[], b: readonly Range[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+  return true;
 }
 
 function notContained(wanted: ResourceEntry, have: ResourceEntry | undefined): ResourceError {
