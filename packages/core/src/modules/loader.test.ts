@@ -12,7 +12,10 @@ import { MODULE_API_VERSION } from "./api-version.js";
 import { parseModulesConfig, readModulesConfig } from "./config.js";
 import { ModuleLoadError } from "./errors.js";
 import { ModuleLoader } from "./loader.js";
-import { SERVICE, seen } from "./__fixtures__/good-allocation.js";
+
+// The fixture is plain JS (kept out of the build); a variable specifier keeps tsc from typing it.
+const fixturePath = "./__fixtures__/good-allocation.js";
+const { SERVICE, seen } = (await import(fixturePath)) as { SERVICE: string; seen: { container?: DependencyContainer } };
 
 const FIXTURES = fileURLToPath(new URL("./__fixtures__/", import.meta.url));
 const candidate = { frameworkId: "fw", agentId: "a1", role: "*", resources: {}, agent: { id: "a1", hostname: "h", attributes: {} } } as unknown as OfferCandidate;
