@@ -3,3 +3,4 @@ export {};
 export * from "./hooks/index.js";
 export * from "./api/index.js";
 export * from "./resources/index.js";
+export * from "./modules/index.js";
