@@ -4,3 +4,4 @@ export * from "./hooks/index.js";
 export * from "./api/index.js";
 export * from "./resources/index.js";
 export * from "./modules/index.js";
+export * from "./allocator/index.js";
