@@ -1,0 +1,42 @@
+import * as core from "@tessera/core";
+import { CommandError } from "./context.js";
+
+// Typed seam to the core's node starters, as the core documents them. Looked up at run time while
+// the core's master/agent land, so the CLI builds against any core that has the rest of the API.
+
+export interface MasterHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+export interface AgentHandle {
+  url: string;
+  agentId: string;
+  stop(): Promise<void>;
+}
+export interface MasterStartOptions {
+  port?: number;
+  host?: string;
+  workDir: string;
+  config?: string;
+}
+export interface AgentStartOptions {
+  masterUrl: string;
+  port?: number;
+  host?: string;
+  workDir: string;
+  resources?: string;
+  attributes?: string;
+  config?: string;
+}
+
+function starter<T>(name: string): T {
+  const fn = (core as Record<string, unknown>)[name];
+  if (typeof fn !== "function") throw new CommandError(`this build of @tessera/core has no ${name}()`);
+  return fn as T;
+}
+
+export const startMaster = (opts: MasterStartOptions): Promise<MasterHandle> =>
+  starter<(o: MasterStartOptions) => Promise<MasterHandle>>("startMaster")(opts);
+
+export const startAgent = (opts: AgentStartOptions): Promise<AgentHandle> =>
+  starter<(o: AgentStartOptions) => Promise<AgentHandle>>("startAgent")(opts);
