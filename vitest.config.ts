@@ -10,6 +10,9 @@ export default defineConfig({
       "@tessera/core": src("core"),
       "@tessera/sdk": src("sdk"),
       "@tessera/testkit": src("testkit"),
+      "@tessera/containerizer-docker": src("containerizer-docker"),
+      "@tessera/isolator-portmap": src("isolator-portmap"),
+      "@tessera/resource-licenses": src("resource-licenses"),
     },
   },
   test: {

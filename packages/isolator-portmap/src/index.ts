@@ -1,0 +1,2 @@
+// Public API of @tessera/isolator-portmap.
+export {};

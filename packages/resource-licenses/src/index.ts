@@ -1,0 +1,2 @@
+// Public API of @tessera/resource-licenses.
+export {};
