@@ -20,3 +20,28 @@ export {
   decodeRecordStream,
   type RecordIODecoderOptions,
 } from "./recordio.js";
+// Scheduler message schemas live under `scheduler.*`; the entry points are also exported by name.
+export * as scheduler from "./scheduler/index.js";
+export {
+  parseSchedulerCall,
+  validateSchedulerCall,
+  parseSchedulerEvent,
+  subscribedEvent,
+  offersEvent,
+  inverseOffersEvent,
+  rescindEvent,
+  rescindInverseOfferEvent,
+  updateEvent,
+  updateOperationStatusEvent,
+  messageEvent,
+  failureEvent,
+  errorEvent,
+  heartbeatEvent,
+  type SchedulerCall,
+  type SchedulerCallOf,
+  type SchedulerCallType,
+  type SchedulerEvent,
+  type SchedulerEventOf,
+  type SchedulerEventType,
+} from "./scheduler/index.js";
+export { idProblem } from "./validation/ids.js";

@@ -54,8 +54,23 @@ export const pString = () => z.string();
 /** proto `bool`; like stout, also "true"/"false" strings. */
 export const pBool = () => z.preprocess(boolFromString, z.boolean());
 
-/** proto `double`; like stout, also a numeric string. */
-export const pDouble = () => z.preprocess(numberFromString, z.number());
+function doubleFromString(value: unknown): unknown {
+  if (value === "Infinity") return Infinity;
+  if (value === "-Infinity") return -Infinity;
+  return numberFromString(value);
+}
+
+/** proto `double`; like stout, also a numeric string, "Infinity" or "-Infinity". */
+export const pDouble = () =>
+  z.preprocess(
+    doubleFromString,
+    // z.number() refuses infinities, which stout (and TaskInfo.limits) allow.
+    z.custom<number>().check((ctx) => {
+      if (typeof ctx.value !== "number" || Number.isNaN(ctx.value)) {
+        ctx.issues.push({ code: "invalid_type", expected: "number", input: ctx.value });
+      }
+    }),
+  );
 
 function integer(kind: string, min: number, max: number) {
   return z.preprocess(
