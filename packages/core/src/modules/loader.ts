@@ -1,7 +1,8 @@
+import "reflect-metadata"; // tsyringe refuses to load without it; harmless if the entry point loaded it already
 import { pathToFileURL } from "node:url";
 import { pino, type Logger } from "pino";
 import semver from "semver";
-import type { DependencyContainer } from "tsyringe";
+import { container as globalContainer, type DependencyContainer } from "tsyringe";
 import { hookGroupsFor, type AllHooks, type HookGroupName, type NodeRole } from "../hooks/node-hooks.js";
 import { MODULE_API_VERSION } from "./api-version.js";
 import type { ModuleEntry, ModulesConfig } from "./config.js";
@@ -15,8 +16,8 @@ export interface LoadOptions {
   role: NodeRole;
   /** The node's hooks (a MasterHooks or an AgentHooks). */
   hooks: Partial<AllHooks>;
-  /** Each module gets a child of this container. */
-  container: DependencyContainer;
+  /** Each module gets a child of this container; defaults to tsyringe's global container. */
+  container?: DependencyContainer;
   /** Directory package names and relative paths resolve from, usually the config file's. */
   resolveFrom: string;
   /** Extra package.json export conditions (besides node, import and Node's own --conditions). */
@@ -96,7 +97,7 @@ export class ModuleLoader {
     };
     for (const p of prepared) {
       const recorder = new TapRecorder();
-      const container = options.container.createChildContainer();
+      const container = (options.container ?? globalContainer).createChildContainer();
       const info = this.#describe(p);
       registered.push({ info, recorder, container });
       const name = p.definition.name;
