@@ -1,2 +1,2 @@
-// Public API of @tessera-examples/demo-framework.
-export {};
+// Public API of @tessera-examples/demo-framework: a small framework written against @tessera/sdk.
+export { runDemo, DEMO_TASKS, type DemoOptions, type DemoHandle, type DemoResult } from "./demo.js";
