@@ -601,8 +601,9 @@ export class HierarchicalAllocator {
     if (toOffer === undefined || toOffer.isEmpty()) return Outcome.Skipped;
 
     if (agent.providerId === undefined) {
+      // availableQ leaves out revocable amounts, which count towards the minimum.
       let q = agent.availableQ;
-      if (toOffer !== agent.available) {
+      if (!agent.simple || toOffer !== agent.available) {
         q = this.scratchOffer;
         q.fill(0);
         accumulateWithRevocable(this.index, toOffer, q);
