@@ -81,6 +81,20 @@ describe("SchedulerClient", () => {
     expect(offers[0]![0]!.id.value).toBe("o-1");
   });
 
+  it("skips events it cannot read (a newer type, a malformed body) and keeps the stream", async () => {
+    const m = await master();
+    const c = client({ master: m.url });
+    const messages: string[] = [];
+    c.on("message", (msg) => messages.push(msg.data.toString("utf8")));
+    await subscribed(m, c);
+    m.send({ type: "SOMETHING_NEW", something_new: {} });
+    m.send({ type: "UPDATE", update: { status: { state: "TASK_RUNNING" } } });
+    m.send({ type: "MESSAGE", message: { agent_id: { value: "a" }, executor_id: { value: "e" }, data: Buffer.from("hi there").toString("base64") } });
+    await until(() => messages.length === 1, "the message");
+    expect(messages).toEqual(["hi there"]);
+    expect(m.callsOf("SUBSCRIBE")).toHaveLength(1);
+  });
+
   it("acknowledges updates that carry a uuid, after the update callback ran", async () => {
     const m = await master();
     const c = client({ master: m.url });

@@ -1,6 +1,6 @@
 import { EventEmitter, on } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { RecordIODecoder } from "@tessera/core";
+import { parseSchedulerEvent, RecordIODecoder } from "@tessera/core";
 import type { Dispatcher } from "undici";
 import { HeartbeatLostError, MesosCallError, NotSubscribedError } from "./errors.js";
 import { header, postJson } from "./http.js";
@@ -289,8 +289,9 @@ export class SchedulerClient {
       for await (const chunk of response.body) {
         watchdog?.feed();
         for (const record of decoder.decode(chunk as Uint8Array)) {
-          const event = JSON.parse(record) as SchedulerEvent;
-          if (event.type === "SUBSCRIBED" && event.subscribed) {
+          const event = parse(record);
+          if (!event) continue;
+          if (event.type === "SUBSCRIBED") {
             this.#frameworkId = event.subscribed.framework_id.value;
             const hb = event.subscribed.heartbeat_interval_seconds;
             if (hb && hb > 0) {
@@ -319,20 +320,19 @@ export class SchedulerClient {
     this.#emitter.emit("event", event);
     switch (event.type) {
       case "SUBSCRIBED":
-        if (event.subscribed) this.#emit("subscribed", event.subscribed);
+        this.#emit("subscribed", event.subscribed);
         break;
       case "OFFERS":
-        this.#emit("offers", event.offers?.offers ?? [], event.offers?.inverse_offers ?? []);
+        this.#emit("offers", event.offers.offers ?? [], []);
         break;
       case "INVERSE_OFFERS":
-        this.#emit("offers", [], event.inverse_offers?.inverse_offers ?? []);
+        this.#emit("offers", [], event.inverse_offers.inverse_offers ?? []);
         break;
       case "RESCIND":
-        if (event.rescind) this.#emit("rescind", event.rescind.offer_id);
+        this.#emit("rescind", event.rescind.offer_id);
         break;
       case "UPDATE": {
-        const status = event.update?.status;
-        if (!status) break;
+        const status = event.update.status;
         this.#emit("update", status);
         if (this.#opts.autoAcknowledge !== false && status.uuid && status.agent_id) {
           // A lost acknowledgement costs only a duplicate: the agent re-sends unacknowledged updates.
@@ -340,18 +340,17 @@ export class SchedulerClient {
         }
         break;
       }
-      case "MESSAGE":
-        if (event.message) {
-          const { agent_id, executor_id, data } = event.message;
-          this.#emit("message", { agent_id, executor_id, data: Buffer.from(data ?? "", "base64") });
-        }
+      case "MESSAGE": {
+        const { agent_id, executor_id, data } = event.message;
+        this.#emit("message", { agent_id, executor_id, data: Buffer.from(data, "base64") });
         break;
+      }
       case "FAILURE":
-        this.#emit("failure", event.failure ?? {});
+        this.#emit("failure", event.failure);
         break;
       case "ERROR":
-        this.#emit("error", event.error?.message ?? "unknown error");
-        this.#finish(new Error(`master sent ERROR: ${event.error?.message ?? "unknown error"}`));
+        this.#emit("error", event.error.message);
+        this.#finish(new Error(`master sent ERROR: ${event.error.message}`));
         break;
       case "HEARTBEAT":
         this.#emit("heartbeat");
@@ -405,6 +404,15 @@ function schedulerUrl(master: string, where: string): URL {
   }
   if (!url.pathname.endsWith(SCHEDULER_PATH)) url.pathname = url.pathname.replace(/\/$/, "") + SCHEDULER_PATH;
   return url;
+}
+
+/** Decodes one record; an event this client cannot read (e.g. a newer type) is skipped, as proto3 readers do. */
+function parse(record: string): SchedulerEvent | undefined {
+  try {
+    return parseSchedulerEvent(JSON.parse(record));
+  } catch {
+    return undefined;
+  }
 }
 
 function toValue(v: { value: string } | string): { value: string } {
