@@ -45,3 +45,14 @@ export {
   type SchedulerEventType,
 } from "./scheduler/index.js";
 export { idProblem } from "./validation/ids.js";
+// Operator API response shapes live under `operator.*` (e.g. operator.GetState); entry points by name.
+export * as operator from "./operator/index.js";
+export {
+  parseOperatorCall,
+  operatorResponse,
+  parseOperatorResponse,
+  type OperatorCall,
+  type OperatorCallType,
+  type OperatorResponse,
+  type OperatorResponseOf,
+} from "./operator/index.js";
