@@ -145,7 +145,17 @@ describe("ModuleLoader", () => {
     await load([{ name: "./good-allocation.js", enabled_for: ["allocation"] }]);
     const err = await refusal(load([{ name: "./good-allocation.js", enabled_for: ["allocation"] }]));
     expect(err.problem).toBe("duplicate_name");
-    expect(err.message).toContain('module "@fixture/good-allocation" is loaded twice: by an earlier load');
+    expect(err.message).toContain('module "@fixture/good-allocation" is loaded twice: by another load');
+  });
+
+  it("lets only one of two concurrent loads take a module name", async () => {
+    const { load, loader } = node();
+    const entry = { name: "./good-allocation.js", enabled_for: ["allocation"] };
+    const outcomes = await Promise.allSettled([load([entry]), load([entry])]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    expect((rejected?.reason as ModuleLoadError).problem).toBe("duplicate_name");
+    expect(loader.list().map((m) => m.name)).toEqual(["@fixture/good-allocation"]);
   });
 
   it("refuses a module that throws in register, with its message", async () => {

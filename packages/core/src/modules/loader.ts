@@ -51,7 +51,7 @@ interface Prepared {
   definition: AnyModuleDefinition;
   version: string;
   options: unknown;
-  source: string;
+  info: LoadedModule;
 }
 
 interface Registered {
@@ -71,6 +71,8 @@ const errorMessage = (err: unknown) => (err instanceof Error ? err.message : Str
 export class ModuleLoader {
   readonly #log: Logger;
   readonly #loaded = new Map<string, LoadedModule>();
+  /** Names claimed by loads still in progress, so two concurrent loads cannot both take one. */
+  readonly #claimed = new Set<string>();
 
   constructor(options: { log?: Logger } = {}) {
     this.#log = options.log ?? pino({ name: "tessera-modules" });
@@ -83,10 +85,18 @@ export class ModuleLoader {
 
   async load(config: ModulesConfig, options: LoadOptions): Promise<LoadResult> {
     const prepared: Prepared[] = [];
-    for (const [i, entry] of config.modules.entries()) {
-      prepared.push(await this.#prepare(entry, `modules[${i}]`, prepared, options));
+    const claims: string[] = [];
+    try {
+      for (const [i, entry] of config.modules.entries()) {
+        prepared.push(await this.#prepare(entry, `modules[${i}]`, prepared, options, claims));
+      }
+      return await this.#register(prepared, options);
+    } finally {
+      for (const name of claims) this.#claimed.delete(name);
     }
+  }
 
+  async #register(prepared: Prepared[], options: LoadOptions): Promise<LoadResult> {
     const registered: Registered[] = [];
     const warnings: string[] = [];
     const rollback = async () => {
@@ -98,8 +108,7 @@ export class ModuleLoader {
     for (const p of prepared) {
       const recorder = new TapRecorder();
       const container = (options.container ?? globalContainer).createChildContainer();
-      const info = this.#describe(p);
-      registered.push({ info, recorder, container });
+      registered.push({ info: p.info, recorder, container });
       const name = p.definition.name;
       const hooks: Record<string, unknown> = {};
       for (const group of p.entry.enabled_for) hooks[group] = recorder.view(group, options.hooks[group]!);
@@ -142,7 +151,7 @@ export class ModuleLoader {
   }
 
   /** Resolves, imports and checks one entry; no side effects on hooks or containers. */
-  async #prepare(entry: ModuleEntry, where: string, earlier: Prepared[], options: LoadOptions): Promise<Prepared> {
+  async #prepare(entry: ModuleEntry, where: string, earlier: Prepared[], options: LoadOptions, claims: string[]): Promise<Prepared> {
     const refuse = (module: string, problem: ModuleLoadError["problem"], message: string, extra?: { cause?: unknown; details?: string[] }) =>
       new ModuleLoadError(module, problem, message, extra);
     const asked = entry.name;
@@ -186,10 +195,13 @@ export class ModuleLoader {
 
     const name = definition.name;
     const clash = earlier.find((p) => p.definition.name === name);
-    if (clash || this.#loaded.has(name)) {
-      const first = clash ? `${clash.where} (${quote(clash.entry.name)})` : "an earlier load";
+    if (clash || this.#loaded.has(name) || this.#claimed.has(name)) {
+      const first = clash ? `${clash.where} (${quote(clash.entry.name)})` : "another load";
       throw refuse(name, "duplicate_name", `module ${quote(name)} is loaded twice: by ${first} and by ${where} (${quote(asked)}); module names must be unique`);
     }
+    // Claimed in the same tick as the check: a concurrent load resuming later sees it.
+    this.#claimed.add(name);
+    claims.push(name);
 
     if (!semver.satisfies(MODULE_API_VERSION, definition.apiVersion)) {
       throw refuse(name, "incompatible_api", `module ${quote(name)} needs module API ${definition.apiVersion}, this core provides ${MODULE_API_VERSION}`);
@@ -205,26 +217,17 @@ export class ModuleLoader {
       throw refuse(name, "invalid_options", `module ${quote(name)}: ${details.join("; ")}`, { details });
     }
 
-    return {
-      entry,
-      where,
-      definition,
-      version: definition.version ?? resolved.packageVersion ?? "0.0.0",
-      options: parsed.data,
+    const version = definition.version ?? resolved.packageVersion ?? "0.0.0";
+    const info: LoadedModule = {
+      name,
+      version,
+      apiVersion: definition.apiVersion,
+      roles: [...definition.roles],
+      enabled_for: [...entry.enabled_for],
+      optionsSchema: moduleOptionsJsonSchema(definition),
       source: resolved.file,
     };
-  }
-
-  #describe(p: Prepared): LoadedModule {
-    return {
-      name: p.definition.name,
-      version: p.version,
-      apiVersion: p.definition.apiVersion,
-      roles: [...p.definition.roles],
-      enabled_for: [...p.entry.enabled_for],
-      optionsSchema: moduleOptionsJsonSchema(p.definition),
-      source: p.source,
-    };
+    return { entry, where, definition, version, options: parsed.data, info };
   }
 
   /** The classic Mesos pitfall: a module that is loaded but will never run. */
