@@ -15,6 +15,7 @@ export {
 } from "./proto-json.js";
 export {
   encodeRecord,
+  frameRecord,
   RecordIODecoder,
   RecordIOError,
   decodeRecordStream,

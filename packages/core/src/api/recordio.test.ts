@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeRecordStream, encodeRecord, RecordIODecoder, RecordIOError } from "./recordio.js";
+import { decodeRecordStream, encodeRecord, frameRecord, RecordIODecoder, RecordIOError } from "./recordio.js";
 
 const events = [
   { type: "SUBSCRIBED", subscribed: { framework_id: { value: "fw-1" }, heartbeat_interval_seconds: 15 } },
@@ -20,7 +21,8 @@ describe("RecordIO", () => {
     const json = JSON.stringify({ m: "é🚀" });
     expect(framed).toBe(`${Buffer.byteLength(json)}\n${json}`);
     expect(Buffer.byteLength(json)).toBeGreaterThan(json.length);
-    expect(encodeRecord("abc")).toBe("3\nabc");
+    expect(frameRecord("abc")).toBe("3\nabc");
+    expect(encodeRecord("")).toBe('2\n""');
   });
 
   it("decodes several records delivered in one chunk", () => {
@@ -88,5 +90,28 @@ describe("RecordIO", () => {
     const got: unknown[] = [];
     for await (const v of decodeRecordStream(chunks())) got.push(v);
     expect(got).toEqual(events);
+  });
+
+  it("round-trips any JSON records under any chunking (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.jsonValue(), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (values, cuts) => {
+          const bytes = Buffer.from(values.map((v) => encodeRecord(v)).join(""), "utf8");
+          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const decoder = new RecordIODecoder();
+          const got: unknown[] = [];
+          let from = 0;
+          for (const to of [...points, bytes.length]) {
+            for (const r of decoder.decode(bytes.subarray(from, to))) got.push(JSON.parse(r));
+            from = to;
+          }
+          decoder.end();
+          expect(got).toEqual(values.map((v) => JSON.parse(JSON.stringify(v))));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

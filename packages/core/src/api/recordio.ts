@@ -1,9 +1,13 @@
 // RecordIO framing of the Mesos v1 streaming APIs: each record is `<byte length>\n<payload>`.
 // Hand-written: the format is tiny and Mesos-specific; no maintained npm package implements it.
 
-/** Frames one record. An object is JSON-encoded first; a string is framed as is. */
+/** Frames one message as a record of its JSON encoding. */
 export function encodeRecord(message: unknown): string {
-  const payload = typeof message === "string" ? message : JSON.stringify(message);
+  return frameRecord(JSON.stringify(message));
+}
+
+/** Frames an already-serialized payload. */
+export function frameRecord(payload: string): string {
   return `${Buffer.byteLength(payload, "utf8")}\n${payload}`;
 }
 
