@@ -38,9 +38,12 @@ export const ResourceJSONSchema = z.object({
   allocation_info: z.object({ role: z.string().nullish() }).nullish(),
 });
 
+// Built once: zod compiles a fast parser per schema instance on first use.
+const ResourcesJSONSchema = z.array(ResourceJSONSchema);
+
 /** JSON Schema (draft 2020-12) of an array of Mesos v1 `Resource`s, for API docs. */
 export function resourcesJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(z.array(ResourceJSONSchema), { io: "input" }) as Record<string, unknown>;
+  return z.toJSONSchema(ResourcesJSONSchema, { io: "input" }) as Record<string, unknown>;
 }
 
 type Parsed = z.infer<typeof ResourceJSONSchema>;
@@ -48,9 +51,11 @@ type Parsed = z.infer<typeof ResourceJSONSchema>;
 /** Validates an array of JSON resources and returns normalized entries (empty ones dropped). */
 export function entriesFromJSON(value: unknown, path: string): ResourceEntry[] {
   if (!Array.isArray(value)) throw ResourceError.at(path, `expected an array of resources, got ${describe(value)}`);
-  const res = z.array(ResourceJSONSchema).safeParse(value, { error: message });
+  const res = ResourcesJSONSchema.safeParse(value);
   if (!res.success) {
-    const issues: ResourceIssue[] = res.error.issues.map((i) => ({ path: formatPath(path, i.path), message: i.message }));
+    // Custom messages only when needed: per-call options take zod off its compiled fast path.
+    const detailed = ResourcesJSONSchema.safeParse(value, { error: message });
+    const issues: ResourceIssue[] = (detailed.error ?? res.error).issues.map((i) => ({ path: formatPath(path, i.path), message: i.message }));
     const first = issues[0]!;
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
     throw new ResourceError(`${first.path}: ${first.message}${more}`, issues);

@@ -104,22 +104,27 @@ export class ScalarQuantities {
   private combine(o: ScalarQuantities, sign: 1 | -1): ScalarQuantities {
     const ns: string[] = [];
     const ms: number[] = [];
-    const push = (n: string, m: number) => {
-      if (m > 0) {
-        ns.push(n);
-        ms.push(m);
-      }
-    };
     let i = 0;
     let j = 0;
     while (i < this.ns.length || j < o.ns.length) {
       const a = this.ns[i];
       const b = o.ns[j];
-      if (b === undefined || (a !== undefined && a < b)) push(a!, this.ms[i++]!);
-      else if (a === undefined || b < a) {
-        if (sign > 0) push(b, o.ms[j]!);
-        j++;
-      } else push(a, this.ms[i++]! + sign * o.ms[j++]!);
+      let name: string;
+      let m: number;
+      if (b === undefined || (a !== undefined && a < b)) {
+        name = a!;
+        m = this.ms[i++]!;
+      } else if (a === undefined || b < a) {
+        name = b;
+        m = sign * o.ms[j++]!;
+      } else {
+        name = a;
+        m = this.ms[i++]! + sign * o.ms[j++]!;
+      }
+      if (m > 0) {
+        ns.push(name);
+        ms.push(m);
+      }
     }
     return ScalarQuantities.fromSortedMillis(ns, ms);
   }

@@ -1,10 +1,12 @@
 // Role names follow Mesos rules (roles::validate): hierarchical with "/", e.g. "eng/ml".
 
 const INVALID_CHARS = /[\x00-\x20\x7f]/;
+/** Common, certainly valid names (no component starts with "." or "-"), checked in one step. */
+const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/;
 
 /** Why `role` is not a valid role name, or undefined if it is. "*" is valid (unreserved). */
 export function roleProblem(role: string): string | undefined {
-  if (role === "*") return undefined;
+  if (role === "*" || PLAIN.test(role)) return undefined;
   if (role.length === 0) return "role must not be empty";
   if (role.startsWith("/") || role.endsWith("/")) return `role "${role}" must not start or end with "/"`;
   for (const part of role.split("/")) {

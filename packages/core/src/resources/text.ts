@@ -34,9 +34,6 @@ export function parseText(text: string, defaultRole: string): ResourceEntry[] {
 }
 
 function parseToken(token: string, where: string, defaultRole: string): ResourceEntryInput {
-  const fail = (msg: string): never => {
-    throw ResourceError.at(where, msg);
-  };
   // A role may contain ":", so the value starts at the first ":" after the role's ")".
   const open = token.indexOf("(");
   let colon = token.indexOf(":");
@@ -44,48 +41,52 @@ function parseToken(token: string, where: string, defaultRole: string): Resource
   let role = defaultRole;
   if (open >= 0 && (colon < 0 || open < colon)) {
     const close = token.indexOf(")", open);
-    if (close < 0) fail('unterminated role, missing ")"');
+    if (close < 0) failAt(where, 'unterminated role, missing ")"');
     colon = token.indexOf(":", close);
-    if (colon >= 0 && token.slice(close + 1, colon).trim().length > 0) fail(`unexpected text after ")"`);
+    if (colon >= 0 && token.slice(close + 1, colon).trim().length > 0) failAt(where, `unexpected text after ")"`);
     name = token.slice(0, open).trim();
     role = token.slice(open + 1, close).trim();
     const p = roleProblem(role);
-    if (p !== undefined) fail(p);
+    if (p !== undefined) failAt(where, p);
   }
-  if (colon < 0) fail('missing ":" between name and value');
+  if (colon < 0) failAt(where, 'missing ":" between name and value');
   if (open < 0 || open > colon) name = token.slice(0, colon).trim();
   const value = token.slice(colon + 1).trim();
 
-  if (name.length === 0) fail("missing resource name");
-  if (/[()[\]{}]/.test(name)) fail(`invalid resource name ${JSON.stringify(name)}`);
+  if (name.length === 0) failAt(where, "missing resource name");
+  if (/[()[\]{}]/.test(name)) failAt(where, `invalid resource name ${JSON.stringify(name)}`);
   const reservations: Reservation[] = role === "*" ? [] : [{ type: "STATIC", role }];
 
-  if (value.length === 0) fail("missing value");
+  if (value.length === 0) failAt(where, "missing value");
   if (value.startsWith("[")) {
-    if (!value.endsWith("]")) fail("unterminated range list");
+    if (!value.endsWith("]")) failAt(where, "unterminated range list");
     const inner = value.slice(1, -1).trim();
     const ranges: Range[] = [];
     if (inner.length > 0) {
       for (const part of inner.split(",")) {
         const m = RANGE.exec(part.trim());
-        if (m === null) fail(`${JSON.stringify(part.trim())} is not a range (expected begin-end)`);
+        if (m === null) failAt(where, `${JSON.stringify(part.trim())} is not a range (expected begin-end)`);
         const b = Number(m![1]);
         const e = Number(m![2]);
-        if (b > e) fail(`range [${b}-${e}] is empty`);
+        if (b > e) failAt(where, `range [${b}-${e}] is empty`);
         ranges.push([b, e]);
       }
     }
     return { name, type: "RANGES", ranges, reservations };
   }
   if (value.startsWith("{")) {
-    if (!value.endsWith("}")) fail("unterminated set");
+    if (!value.endsWith("}")) failAt(where, "unterminated set");
     const inner = value.slice(1, -1).trim();
     const set = inner.length === 0 ? [] : inner.split(",").map((s) => s.trim());
-    if (set.some((s) => s.length === 0)) fail("empty item in set");
+    if (set.some((s) => s.length === 0)) failAt(where, "empty item in set");
     return { name, type: "SET", set, reservations };
   }
-  if (value.startsWith("]") || value.startsWith("}") || !NUMBER.test(value)) fail(`${JSON.stringify(value)} is not a number`);
+  if (value.startsWith("]") || value.startsWith("}") || !NUMBER.test(value)) failAt(where, `${JSON.stringify(value)} is not a number`);
   return { name, type: "SCALAR", scalar: Number(value), reservations };
+}
+
+function failAt(where: string, message: string): never {
+  throw ResourceError.at(where, message);
 }
 
 /**
