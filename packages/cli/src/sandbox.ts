@@ -1,5 +1,4 @@
-import type { Offer } from "@tessera/sdk";
-import { OperatorClient } from "@tessera/sdk";
+import { OperatorClient, OperatorError, type Offer } from "@tessera/sdk";
 import type { Out } from "./context.js";
 
 /** The agent's base URL from an offer (Mesos puts the agent's address in `offer.url`). */
@@ -20,20 +19,22 @@ interface AgentFramework {
 }
 interface AgentExecutor {
   id: string;
-  directory?: string;
   tasks?: { id: string }[];
   completed_tasks?: { id: string }[];
   queued_tasks?: { id: string }[];
 }
 
-/** The task's sandbox directory, from the agent's /state (as mesos-execute and the web UI find it). */
+/**
+ * The task's sandbox as the agent's /files endpoints name it (Mesos' virtual path
+ * `/frameworks/<fid>/executors/<eid>/runs/latest`), once the agent's /state lists the task.
+ */
 export async function findSandbox(agent: OperatorClient, frameworkId: string, taskId: string): Promise<string | undefined> {
   const state = await agent.getJson<AgentState>("/state");
   for (const f of [...(state.frameworks ?? []), ...(state.completed_frameworks ?? [])]) {
     if (f.id !== frameworkId) continue;
     for (const e of [...(f.executors ?? []), ...(f.completed_executors ?? [])]) {
       const ids = [e.id, ...[...(e.tasks ?? []), ...(e.completed_tasks ?? []), ...(e.queued_tasks ?? [])].map((t) => t.id)];
-      if (ids.includes(taskId) && e.directory) return e.directory;
+      if (ids.includes(taskId)) return `/frameworks/${frameworkId}/executors/${e.id}/runs/latest`;
     }
   }
   return undefined;
@@ -53,7 +54,13 @@ export class FileTail {
   async poll(): Promise<number> {
     let total = 0;
     for (;;) {
-      const { data } = await this.agent.readFile(this.path, this.#offset);
+      let data: string;
+      try {
+        ({ data } = await this.agent.readFile(this.path, this.#offset));
+      } catch (err) {
+        if (err instanceof OperatorError && err.status === 404) return total; // not created yet
+        throw err;
+      }
       if (!data) return total;
       const bytes = Buffer.from(data, "utf8");
       this.out.write(bytes);

@@ -1,5 +1,17 @@
 import { request, type Dispatcher } from "undici";
 
+/** An operator endpoint answered with an error status; `body` is what it said. */
+export class OperatorError extends Error {
+  override readonly name = "OperatorError";
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`GET ${url} answered ${status}${body ? `: ${body.trim()}` : ""}`);
+  }
+}
+
 /** Read-only access to a master's or agent's operator endpoints (`/master/state`, `/files/read`, ...). */
 export class OperatorClient {
   readonly base: URL;
@@ -26,7 +38,7 @@ export class OperatorClient {
     });
     const text = await res.body.text();
     if (res.statusCode < 200 || res.statusCode >= 300) {
-      throw new Error(`GET ${url.href} answered ${res.statusCode}${text ? `: ${text.trim()}` : ""}`);
+      throw new OperatorError(url.href, res.statusCode, text);
     }
     try {
       return JSON.parse(text) as T;

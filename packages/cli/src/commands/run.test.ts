@@ -11,14 +11,16 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-/** A fake agent with one sandbox whose files the test writes to. */
+/** A fake agent with one sandbox (at Mesos' virtual path) whose files the test writes to. */
 async function fakeAgent(files: Record<string, string>) {
   let frameworkId = "";
   let taskId = "";
   const agent = await jsonServer({
-    "/state": () => ({ frameworks: [{ id: frameworkId, executors: [{ id: taskId, directory: "/sandbox/1", tasks: [{ id: taskId }] }] }] }),
+    "/state": () => ({ frameworks: [{ id: frameworkId, executors: [{ id: taskId, tasks: [{ id: taskId }] }] }] }),
     "/files/read": (q) => {
-      const content = Buffer.from(files[q.get("path")!] ?? "");
+      const file = files[q.get("path")!.replace(`/frameworks/${frameworkId}/executors/${taskId}/runs/latest/`, "")];
+      if (file === undefined) return undefined;
+      const content = Buffer.from(file);
       const offset = Number(q.get("offset"));
       return { offset, data: content.subarray(offset, offset + Number(q.get("length"))).toString() };
     },
@@ -65,11 +67,11 @@ describe("tessera run", () => {
     await m.waitFor("SUPPRESS");
 
     agent.place("fw-run", task.task_id.value);
-    files["/sandbox/1/stdout"] = "hello ";
+    files.stdout = "hello ";
     m.send(status(task, "TASK_RUNNING"));
     await new Promise((r) => setTimeout(r, 300));
-    files["/sandbox/1/stdout"] = "hello world\n";
-    files["/sandbox/1/stderr"] = "a warning\n";
+    files.stdout = "hello world\n";
+    files.stderr = "a warning\n";
     m.send(status(task, "TASK_FINISHED", "Command exited with status 0"));
     expect(await exit).toBe(0);
     expect(c.out()).toBe("hello world\n");
