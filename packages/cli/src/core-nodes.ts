@@ -1,4 +1,5 @@
 import * as core from "@tessera/core";
+import type { Logger } from "pino";
 import { CommandError } from "./context.js";
 
 // Typed seam to the core's node starters, as the core documents them. Looked up at run time while
@@ -10,14 +11,16 @@ export interface MasterHandle {
 }
 export interface AgentHandle {
   url: string;
-  agentId: string;
-  stop(): Promise<void>;
+  /** The id the master gave the agent; undefined until it registered. */
+  agentId(): string | undefined;
+  stop(opts?: { killTasks?: boolean }): Promise<void>;
 }
 export interface MasterStartOptions {
   port?: number;
   host?: string;
   workDir: string;
   config?: string;
+  logger?: Logger;
 }
 export interface AgentStartOptions {
   masterUrl: string;
@@ -27,6 +30,7 @@ export interface AgentStartOptions {
   resources?: string;
   attributes?: string;
   config?: string;
+  logger?: Logger;
 }
 
 function starter<T>(name: string): T {

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { startAgent, startMaster, type AgentHandle, type MasterHandle } from "../core-nodes.js";
 import { CommandError, untilStopped, type Io } from "../context.js";
 import { loadDemo, type DemoHandle } from "../demo.js";
+import { fileLogger } from "../logs.js";
 import { parseAttributesText, parseCount, parseMasterUrl, parsePort, parseResourcesText } from "../options.js";
 import { Progress } from "../progress.js";
 
@@ -60,7 +61,7 @@ export function registerNodeCommands(program: Command, io: Io, globalMaster: () 
           ...(opts.config && { config: resolve(opts.config) }),
         }),
       );
-      io.stdout.write(`agent   ${agent.url}  (id ${agent.agentId})\n`);
+      io.stdout.write(`agent   ${agent.url}\n`);
       await stopping;
       await stopAll(io, [agent]);
     });
@@ -98,7 +99,13 @@ async function up(io: Io, opts: UpOptions): Promise<void> {
     progress.update("starting the master");
     await mkdir(workDir, { recursive: true });
     master = await start("master", () =>
-      startMaster({ port: opts.port, host: opts.host, workDir: resolve(workDir, "master"), ...(config && { config }) }),
+      startMaster({
+        port: opts.port,
+        host: opts.host,
+        workDir: resolve(workDir, "master"),
+        logger: fileLogger("tessera-master", resolve(workDir, "master.log")),
+        ...(config && { config }),
+      }),
     );
     progress.log(`master   ${master.url}`);
     for (let i = 1; i <= opts.agents; i++) {
@@ -109,14 +116,15 @@ async function up(io: Io, opts: UpOptions): Promise<void> {
           port: opts.port === 0 ? 0 : opts.port + i,
           host: opts.host,
           workDir: resolve(workDir, `agent-${i}`),
+          logger: fileLogger(`tessera-agent-${i}`, resolve(workDir, `agent-${i}.log`)),
           ...(opts.resources && { resources: opts.resources }),
           ...(config && { config }),
         }),
       );
       agents.push(agent);
-      progress.log(`agent ${i}  ${agent.url}  (id ${agent.agentId})`);
+      progress.log(`agent ${i}  ${agent.url}`);
     }
-    progress.done(`state under ${opts.workDir}/ · Ctrl-C stops everything`);
+    progress.done(`state and logs under ${opts.workDir}/ · Ctrl-C stops everything`);
     if (opts.demo) {
       const runDemo = await loadDemo();
       demo = runDemo({ master: master.url, out: io.stdout });
@@ -126,7 +134,7 @@ async function up(io: Io, opts: UpOptions): Promise<void> {
   } finally {
     progress.done();
     if (demo) await demo.stop().catch(() => {});
-    await stopAll(io, agents, master);
+    await stopAll(io, agents, master, true);
   }
 }
 
@@ -139,14 +147,17 @@ async function start<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Agents first (they tell the master they are going), then the master; each gets a few seconds. */
-async function stopAll(io: Io, agents: AgentHandle[], master?: MasterHandle): Promise<void> {
+/**
+ * Agents first (they tell the master they are going), then the master; each gets a few seconds.
+ * `up` owns its tasks and kills them; a lone agent leaves them running for its next start to recover.
+ */
+async function stopAll(io: Io, agents: AgentHandle[], master?: MasterHandle, killTasks = false): Promise<void> {
   const forced = io.onStop(() => {
     io.stderr.write("stopping anyway\n");
     process.exit(130);
   });
   try {
-    await Promise.all(agents.map((a) => withTimeout(a.stop(), 5000, `agent ${a.agentId}`, io)));
+    await Promise.all(agents.map((a) => withTimeout(a.stop({ killTasks }), 5000, `agent ${a.url}`, io)));
     if (master) await withTimeout(master.stop(), 5000, "master", io);
   } finally {
     forced();
