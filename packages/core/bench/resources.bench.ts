@@ -44,7 +44,7 @@ export async function run(): Promise<void> {
   measure("minus", () => agent.minus(task));
   measure("contains", (i) => (i & 1 ? agent.contains(task) : available.contains(agent)));
   measure("allocatableTo", (i) => agent.allocatableTo(i & 1 ? "eng/ml" : "web"));
-  measure("quantities", () => agent.minus(task).quantities());
+  measure("minus+quantities", () => agent.minus(task).quantities()); // quantities are cached per value, so make a fresh one
   measure("dominantShare", () => dominantShare(allocated, total, 2));
   const json = JSON.stringify(agent);
   measure("parse", () => Resources.parse("cpus:4;mem:8192;ports:[31000-32000,33000-33100];disk(eng):100"));

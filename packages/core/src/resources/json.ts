@@ -48,8 +48,12 @@ export function resourcesJsonSchema(): Record<string, unknown> {
 
 type Parsed = z.infer<typeof ResourceJSONSchema>;
 
-/** Validates an array of JSON resources and returns normalized entries (empty ones dropped). */
-export function entriesFromJSON(value: unknown, path: string): ResourceEntry[] {
+/**
+ * Validates an array of JSON resources and returns normalized entries (empty ones dropped).
+ * Resources with neither `role` nor `reservations` are statically reserved to `defaultRole`
+ * unless it is "*" (as Mesos does for `--resources` given as JSON).
+ */
+export function entriesFromJSON(value: unknown, path: string, defaultRole = "*"): ResourceEntry[] {
   if (!Array.isArray(value)) throw ResourceError.at(path, `expected an array of resources, got ${describe(value)}`);
   const res = ResourcesJSONSchema.safeParse(value);
   if (!res.success) {
@@ -74,7 +78,7 @@ export function entriesFromJSON(value: unknown, path: string): ResourceEntry[] {
         scalar: r.scalar?.value,
         ranges: r.ranges ? (r.ranges.range ?? []).map((x) => [x.begin, x.end] as const) : undefined,
         set: r.set ? (r.set.item ?? []) : undefined,
-        reservations: reservationsOf(r, where),
+        reservations: reservationsOf(r.role == null && defaultRole !== "*" && !r.reservations?.length ? { ...r, role: defaultRole } : r, where),
         revocable: r.revocable != null,
         providerId: r.provider_id?.value,
         disk: r.disk == null ? undefined : stripNulls(r.disk),

@@ -32,21 +32,21 @@ export function isMerged(ranges: readonly Range[]): boolean {
   return true;
 }
 
-/** Union of two merged range lists. */
+/** Union of two merged range lists; unchanged ranges are shared, not copied (they are immutable). */
 export function addRanges(a: readonly Range[], b: readonly Range[]): Range[] {
   if (b.length === 0) return a.slice();
   if (a.length === 0) return b.slice();
   const out: Range[] = [];
   let i = 0;
   let j = 0;
-  let cur: [number, number] | undefined;
+  let cur: Range | undefined;
   while (i < a.length || j < b.length) {
     const r = j >= b.length || (i < a.length && a[i]![0] <= b[j]![0]) ? a[i++]! : b[j++]!;
     if (cur !== undefined && r[0] <= cur[1] + 1) {
-      if (r[1] > cur[1]) cur[1] = r[1];
+      if (r[1] > cur[1]) cur = [cur[0], r[1]];
     } else {
       if (cur !== undefined) out.push(cur);
-      cur = [r[0], r[1]];
+      cur = r;
     }
   }
   out.push(cur!);
@@ -68,7 +68,8 @@ export function subtractRanges(a: readonly Range[], b: readonly Range[]): Range[
       begin = s[1] + 1;
       k++;
     }
-    if (begin <= end) out.push([begin, end]);
+    if (begin === r[0]) out.push(r);
+    else if (begin <= end) out.push([begin, end]);
   }
   return out;
 }

@@ -41,7 +41,9 @@ export class Resources implements Iterable<ResourceEntry> {
       } catch (e) {
         throw new ResourceError(`resources: invalid JSON: ${(e as Error).message}`);
       }
-      return Resources.fromJSON(json);
+      const p = roleProblem(defaultRole);
+      if (p !== undefined) throw ResourceError.at("defaultRole", p);
+      return Resources.fromNormalized(entriesFromJSON(json, "resources", defaultRole));
     }
     return Resources.fromNormalized(parseText(text, defaultRole));
   }

@@ -41,6 +41,11 @@ describe("Resources.parse (Mesos text form)", () => {
   it("reads the JSON form when the text is a JSON array", () => {
     const r = Resources.parse('[{"name":"cpus","type":"SCALAR","scalar":{"value":2}}]');
     expect(r.scalar("cpus")).toBe(2);
+    const json = '[{"name":"cpus","type":"SCALAR","scalar":{"value":2}},{"name":"mem","type":"SCALAR","scalar":{"value":5},"role":"*"}]';
+    const reserved = Resources.parse(json, "ops");
+    expect(reserved.reservedTo("ops").toString()).toBe("cpus(ops):2");
+    expect(reserved.unreserved().toString()).toBe("mem:5");
+    expect(() => Resources.parse("[{]")).toThrow(/^resources: invalid JSON: /);
   });
 
   it.each([
