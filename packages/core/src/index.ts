@@ -5,3 +5,4 @@ export * from "./api/index.js";
 export * from "./resources/index.js";
 export * from "./modules/index.js";
 export * from "./allocator/index.js";
+export * from "./registry/index.js";
