@@ -6,3 +6,4 @@ export * from "./resources/index.js";
 export * from "./modules/index.js";
 export * from "./allocator/index.js";
 export * from "./registry/index.js";
+export * from "./agent/sandbox/index.js";
