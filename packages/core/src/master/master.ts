@@ -35,7 +35,7 @@ import { reconcileStatuses, type AgentStanding } from "./reconcile.js";
 import type { MasterRegistry } from "./registry-port.js";
 import { StatusUpdateForwarder } from "./status-update-forwarder.js";
 import { masterStatus } from "./task-status.js";
-import { IllegalTransitionError, isTerminalTaskState, transition } from "./task-states.js";
+import { IllegalTransitionError, isTerminalTaskState, taskTransition } from "./task-states.js";
 import { TOKENS } from "./tokens.js";
 
 export interface MasterConfig {
@@ -141,6 +141,10 @@ export class Master {
 
   get id(): string {
     return this.config.masterId;
+  }
+
+  uptimeSeconds(): number {
+    return (this.now() - this.startTime) / 1000;
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -449,7 +453,15 @@ export class Master {
     if (this.stopped) return;
     const now = this.now();
     const byFramework = new Map<FrameworkRecord, m.Offer[]>();
-    for (const o of this.allocator.allocate(now)) {
+    let decided: ReturnType<HierarchicalAllocator["allocate"]>;
+    try {
+      decided = this.allocator.allocate(now);
+    } catch (e) {
+      // A failing cycle (e.g. a hook that throws) must not take the master down; the next one retries.
+      this.log.error({ err: errorMessage(e) }, "allocation cycle failed");
+      return;
+    }
+    for (const o of decided) {
       const fw = this.frameworks.get(o.frameworkId);
       const agent = this.agents.get(o.agentId);
       if (!fw || !fw.connected || !agent?.connected) {
@@ -536,7 +548,10 @@ export class Master {
         if (offer?.frameworkId === fw.id) this.removeOffer(offer, { rescind: false, recover: true });
       }
       const state = fw.partitionAware ? "TASK_DROPPED" : "TASK_LOST";
-      for (const task of tasksOf(accept)) this.sendMasterUpdate(fw, { taskId: task.task_id.value, state, agentId: task.agent_id.value, reason: "REASON_INVALID_OFFERS", message: problem });
+      for (const task of tasksOf(accept)) {
+        this.sendMasterUpdate(fw, { taskId: task.task_id.value, state, agentId: task.agent_id.value, reason: "REASON_INVALID_OFFERS", message: problem });
+        this.counters.inc(`task_state_${state}`);
+      }
       this.log.warn({ frameworkId: fw.id, problem }, "ACCEPT refused: invalid offers");
       return;
     }
@@ -548,7 +563,10 @@ export class Master {
     if (!agent?.connected) {
       this.allocator.recoverResources(fw.id, agentId, offered, undefined, now);
       const state = fw.partitionAware ? "TASK_DROPPED" : "TASK_LOST";
-      for (const task of tasksOf(accept)) this.sendMasterUpdate(fw, { taskId: task.task_id.value, state, agentId, reason: "REASON_AGENT_DISCONNECTED", message: `agent ${agentId} is not connected` });
+      for (const task of tasksOf(accept)) {
+        this.sendMasterUpdate(fw, { taskId: task.task_id.value, state, agentId, reason: "REASON_AGENT_DISCONNECTED", message: `agent ${agentId} is not connected` });
+        this.counters.inc(`task_state_${state}`);
+      }
       return;
     }
 
@@ -567,6 +585,7 @@ export class Master {
           if (failure !== undefined) {
             for (const t of op.tasks) {
               this.sendMasterUpdate(fw, { taskId: t.info.task_id.value, state: "TASK_ERROR", agentId, reason: "REASON_TASK_INVALID", message: failure });
+              this.counters.inc("task_state_TASK_ERROR");
               giveBack = giveBack.plus(t.resources);
             }
             break;
@@ -597,7 +616,7 @@ export class Master {
           for (const task of op.tasks) {
             this.sendMasterUpdate(fw, { taskId: task.task_id.value, state: op.state, agentId, reason: op.reason, message: op.message });
           }
-          this.counters.add("tasks_error", op.tasks.length);
+          this.counters.add(`task_state_${op.state}`, op.tasks.length);
           this.log.warn({ frameworkId: fw.id, message: op.message }, "ACCEPT: invalid task(s)");
           break;
         case "reserve":
@@ -717,7 +736,7 @@ export class Master {
     if (status.state === task.state) return;
     let frees: boolean;
     try {
-      frees = transition(task.id, task.state, status.state).freesResources;
+      frees = taskTransition(task.id, task.state, status.state).freesResources;
     } catch (e) {
       if (!(e instanceof IllegalTransitionError)) throw e;
       this.counters.inc("invalid_status_updates");

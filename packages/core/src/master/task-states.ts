@@ -33,7 +33,7 @@ export function isTerminalTaskState(state: TaskState): boolean {
 }
 
 /** Whether a task may move from `from` to `to`. */
-export function canTransition(from: TaskState, to: TaskState): boolean {
+export function canTaskTransition(from: TaskState, to: TaskState): boolean {
   return NEXT.get(from)?.has(to) ?? false;
 }
 
@@ -52,7 +52,7 @@ export class IllegalTransitionError extends Error {
  * The state a task enters on an update, or an error for an illegal move.
  * `freesResources` is true exactly when the task leaves the live set (entering a terminal state).
  */
-export function transition(taskId: string, from: TaskState, to: TaskState): { state: TaskState; freesResources: boolean } {
-  if (!canTransition(from, to)) throw new IllegalTransitionError(taskId, from, to);
+export function taskTransition(taskId: string, from: TaskState, to: TaskState): { state: TaskState; freesResources: boolean } {
+  if (!canTaskTransition(from, to)) throw new IllegalTransitionError(taskId, from, to);
   return { state: to, freesResources: !TERMINAL.has(from) && TERMINAL.has(to) };
 }
