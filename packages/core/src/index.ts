@@ -7,3 +7,5 @@ export * from "./modules/index.js";
 export * from "./allocator/index.js";
 export * from "./registry/index.js";
 export * from "./agent/sandbox/index.js";
+export * from "./master/index.js";
+export * as agentProtocol from "./api/agent-protocol/index.js";
