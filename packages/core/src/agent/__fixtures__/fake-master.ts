@@ -7,7 +7,7 @@ import { encodeRecord } from "../../api/recordio.js";
 type StatusUpdateCall = Extract<AgentCall, { type: "STATUS_UPDATE" }>;
 
 export interface FakeMasterOptions {
-  /** Acknowledge each reliable status update once it has been delivered this many times (default 1). */
+  /** Acknowledge each delivery of a reliable status update from this many on (default 1), as a master relaying framework acks. */
   ackAfterDeliveries?: number;
   /** Acknowledge at all (default true). */
   autoAck?: boolean;
@@ -146,7 +146,7 @@ export class FakeMaster {
         if (uuid) {
           const n = (this.deliveries.get(uuid) ?? 0) + 1;
           this.deliveries.set(uuid, n);
-          if (this.autoAck && n === this.ackAfterDeliveries && this.stream) this.acknowledge(u, call.agent_id.value);
+          if (this.autoAck && n >= this.ackAfterDeliveries && this.stream) this.acknowledge(u, call.agent_id.value);
         }
         this.notify();
         return;

@@ -29,6 +29,8 @@ interface Stream {
   acked: Set<string>;
   /** A terminal update was received; later updates for the task are refused. */
   terminated: boolean;
+  /** The newest update accepted, acknowledged or not. */
+  latest?: StatusUpdate;
   timer?: NodeJS.Timeout;
   backoffMs: number;
   /** Serialises log writes so the file order is the stream order. */
@@ -61,6 +63,7 @@ export class StatusUpdateManager {
         if (record.type === "UPDATE") {
           if (stream.acked.has(record.update.uuid) || stream.pending.some((u) => u.uuid === record.update.uuid)) continue;
           stream.pending.push(record.update);
+          stream.latest = record.update;
           if (isTerminalState(record.update.status.state)) stream.terminated = true;
         } else if (stream.pending[0]?.uuid === record.uuid) {
           stream.acked.add(record.uuid);
@@ -81,6 +84,7 @@ export class StatusUpdateManager {
    * Returns false (and drops it) when the task already had a terminal update or the uuid is a duplicate.
    */
   async update(update: StatusUpdate): Promise<boolean> {
+    if (this.closed) throw new Error("status update manager is closed: the agent stopped");
     const key = { frameworkId: update.framework_id.value, taskId: update.status.task_id.value };
     const stream = this.streamFor(key);
     if (stream.acked.has(update.uuid) || stream.pending.some((u) => u.uuid === update.uuid)) return false;
@@ -89,16 +93,20 @@ export class StatusUpdateManager {
       return false;
     }
     if (isTerminalState(update.status.state)) stream.terminated = true;
+    const previous = stream.latest;
     stream.pending.push(update);
+    stream.latest = update;
     try {
       await this.write(stream, { type: "UPDATE", update });
     } catch (err) {
       // Never send what is not on disk: an update lost in a restart must not have reached anyone.
       stream.pending.splice(stream.pending.indexOf(update), 1);
+      stream.latest = previous;
       if (isTerminalState(update.status.state)) stream.terminated = false;
       throw err;
     }
-    if (stream.pending[0] === update) this.send(stream);
+    // resume() or an acknowledgement may have sent it while it was being written.
+    if (stream.pending[0] === update && !stream.timer) this.send(stream);
     return true;
   }
 
@@ -119,7 +127,7 @@ export class StatusUpdateManager {
     stream.backoffMs = this.retry.initialMs;
     await this.write(stream, { type: "ACK", uuid });
     if (stream.pending.length > 0) {
-      this.send(stream);
+      if (!stream.timer) this.send(stream);
     } else if (isTerminalState(head.status.state)) {
       this.streams.delete(keyOf(key));
       await stream.writes;
@@ -148,6 +156,11 @@ export class StatusUpdateManager {
   /** Updates of a task not yet acknowledged, oldest (the one in flight) first. */
   pending(key: StreamKey): readonly StatusUpdate[] {
     return this.streams.get(keyOf(key))?.pending ?? [];
+  }
+
+  /** The newest update of a task, acknowledged or not (its current state as the agent reported it). */
+  latest(key: StreamKey): StatusUpdate | undefined {
+    return this.streams.get(keyOf(key))?.latest;
   }
 
   /** Every stream that still has something to deliver. */
