@@ -977,9 +977,7 @@ export class Master {
   async agentCall(call: Exclude<AgentCall, { type: "REGISTER" | "REREGISTER" }>): Promise<void> {
     const agent = this.agents.get(call.agent_id.value);
     if (!agent) {
-      const err = new AgentProtocolError(`agent_id: agent ${JSON.stringify(call.agent_id.value)} is not registered; re-register`);
-      (err as { status: number }).status = 403;
-      throw err;
+      throw new AgentProtocolError(`agent_id: agent ${JSON.stringify(call.agent_id.value)} is not registered; re-register`, 403);
     }
     switch (call.type) {
       case "PONG":

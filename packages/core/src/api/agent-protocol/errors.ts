@@ -2,8 +2,11 @@ import type { z } from "zod";
 
 /** A malformed agent↔master message; `message` names the field path and the problem. */
 export class AgentProtocolError extends Error {
-  readonly status = 400;
-  constructor(message: string) {
+  /** HTTP status to answer with: 400 for a malformed call, 403 for an agent the master does not know. */
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
     this.name = "AgentProtocolError";
   }
