@@ -9,3 +9,4 @@ export * from "./registry/index.js";
 export * from "./agent/sandbox/index.js";
 export * from "./master/index.js";
 export * as agentProtocol from "./api/agent-protocol/index.js";
+export * from "./agent/checkpoint/index.js";
