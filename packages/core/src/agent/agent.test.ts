@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeMaster } from "./__fixtures__/fake-master.js";
-import { TestProcessContainerizer, testFiles, testSandboxes } from "./__fixtures__/test-parts.js";
+import { TestProcessContainerizer } from "./__fixtures__/test-parts.js";
 import { startAgent, type AgentHandle } from "./start-agent.js";
 
 const FW = "fw-1";
@@ -31,7 +31,7 @@ describe("agent runtime against a master", () => {
       logger: pino({ level: process.env.AGENT_TEST_LOG ?? "silent" }),
       statusUpdateRetry: { initialMs: retryMs, maxMs: retryMs * 4 },
       registrationBackoff: { initialMs: 20, maxMs: 100 },
-      parts: { containerizer, sandboxes: testSandboxes(workDir), files: testFiles },
+      parts: { containerizer },
     });
     agents.push(a);
     await master.waitFor(() => a.agentId(), 5000, "registration");

@@ -189,7 +189,10 @@ export class Agent {
     }
     const changed = this.id !== agentId;
     this.id = agentId;
-    if (changed) await this.meta.writeAgentId(agentId);
+    if (changed) {
+      const c = this.config;
+      await this.meta.writeAgentId(agentId, { hostname: c.hostname, port: c.port, resources: c.resources.toJSON(), attributes: c.attributes });
+    }
     this.log.info({ agentId, reregistered }, reregistered ? "re-registered with master" : "registered with master");
     this.updates.resume();
     this.hooks.agentLifecycle.registered.call({ agentId, master: this.config.masterUrl, reregistered });

@@ -15,6 +15,7 @@ import type { AgentConfig } from "./agent-config.js";
 import { parseAttributes } from "./attributes.js";
 import { createAgentServer, type SandboxFiles } from "./http/agent-server.js";
 import { AgentMeta } from "./meta/agent-meta.js";
+import { browse, readSandboxFile, SandboxDirectories } from "./sandbox/index.js";
 import { detectResources } from "./resources-detect.js";
 import type { RetryPolicy } from "./status-updates/status-update-manager.js";
 import type { SandboxCreator } from "./tasks/task-launcher.js";
@@ -81,11 +82,9 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
 
   const parts = opts.parts ?? {};
   const containerizer = parts.containerizer;
-  const sandboxes = parts.sandboxes;
-  const files = parts.files;
-  if (!containerizer || !sandboxes || !files) {
-    throw new Error("startAgent: the built-in process containerizer and sandbox are not available yet; pass parts");
-  }
+  if (!containerizer) throw new Error("startAgent: the built-in process containerizer is not available yet; pass parts.containerizer");
+  const sandboxes = parts.sandboxes ?? new SandboxDirectories(workDir);
+  const files: SandboxFiles = parts.files ?? { read: readSandboxFile, browse };
 
   const hooks = createAgentHooks();
   const container = rootContainer.createChildContainer();

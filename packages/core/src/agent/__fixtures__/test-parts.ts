@@ -1,11 +1,9 @@
-// Stand-ins for the process containerizer, sandbox layout and files reader, for agent tests only:
+// A stand-in for the process containerizer, for agent tests only:
 // small enough to read at a glance, real processes and real files.
 import { spawn } from "node:child_process";
-import { mkdir, open, readdir, stat } from "node:fs/promises";
-import { join, resolve, sep } from "node:path";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
 import type { Containerizer, ContainerLaunch, ContainerTermination, RecoveredContainer } from "../../hooks/index.js";
-import type { SandboxFiles } from "../http/agent-server.js";
-import type { SandboxCreator } from "../tasks/task-launcher.js";
 
 export class TestProcessContainerizer implements Containerizer {
   readonly name = "process";
@@ -97,35 +95,3 @@ function alive(pid: number): boolean {
     return false;
   }
 }
-
-export function testSandboxes(workDir: string): SandboxCreator {
-  return {
-    async create({ agentId, frameworkId, executorId, containerId }) {
-      const dir = join(workDir, "slaves", agentId, "frameworks", frameworkId, "executors", executorId, "runs", containerId);
-      await mkdir(dir, { recursive: true });
-      return dir;
-    },
-  };
-}
-
-export const testFiles: SandboxFiles = {
-  async read(sandbox, relative, offset, length) {
-    const file = resolve(sandbox, relative);
-    if (!file.startsWith(sandbox + sep)) throw Object.assign(new Error("outside the sandbox"), { status: 400 });
-    const fh = await open(file, "r");
-    try {
-      const size = (await fh.stat()).size;
-      if (offset < 0) return { data: "", offset: size };
-      const n = Math.max(0, Math.min(length ?? size - offset, size - offset));
-      const buf = Buffer.alloc(n);
-      await fh.read(buf, 0, n, offset);
-      return { data: buf.toString("utf8"), offset };
-    } finally {
-      await fh.close();
-    }
-  },
-  async browse(sandbox, relative) {
-    const dir = resolve(sandbox, relative);
-    return Promise.all((await readdir(dir)).map(async (name) => ({ path: join(dir, name), size: (await stat(join(dir, name))).size })));
-  },
-};

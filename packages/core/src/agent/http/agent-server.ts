@@ -10,8 +10,8 @@ import { resolveFilesPath, type SandboxEntry } from "./virtual-paths.js";
 export interface SandboxFiles {
   /** Mesos /files/read: `offset` -1 (or absent) answers the size with no data. */
   read(sandbox: string, relative: string, offset: number, length: number | undefined): Promise<{ data: string; offset: number }>;
-  /** Mesos /files/browse entries. */
-  browse(sandbox: string, relative: string): Promise<unknown[]>;
+  /** Mesos /files/browse entries; their paths start with `base` (the path the client asked for). */
+  browse(sandbox: string, relative: string, base: string): Promise<unknown[]>;
 }
 
 export interface AgentServerDeps {
@@ -46,8 +46,9 @@ export function createAgentServer(deps: AgentServerDeps): Server {
       return deps.files.read(t.sandbox, t.relative, offset, length);
     },
     "/files/browse": (url) => {
-      const t = resolveFilesPath(url.searchParams.get("path"), sandboxEntries(need()));
-      return deps.files.browse(t.sandbox, t.relative);
+      const path = url.searchParams.get("path");
+      const t = resolveFilesPath(path, sandboxEntries(need()));
+      return deps.files.browse(t.sandbox, t.relative, (path ?? "").replace(/\/+$/, ""));
     },
   };
   // Mesos serves the same documents with a .json suffix too.

@@ -1,16 +1,44 @@
-import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { AgentCheckpoint, readJsonFile, writeJsonAtomic } from "../checkpoint/index.js";
 import type { TaskCheckpoint } from "../tasks/task-record.js";
+import { pathSegment } from "./path-segment.js";
+
+const Id = z.object({ value: z.string().min(1) });
+
+/** A task checkpoint read back from disk is untrusted input: check the fields recovery relies on. */
+const TaskCheckpointFileSchema = z.looseObject({
+  frameworkId: z.string().min(1),
+  frameworkInfo: z.looseObject({ user: z.string(), name: z.string() }),
+  executorId: z.string().min(1),
+  executorInfo: z.looseObject({ executor_id: Id }).optional(),
+  containerId: z.string().min(1),
+  task: z.looseObject({ task_id: Id, name: z.string(), resources: z.array(z.unknown()).default([]) }),
+  sandbox: z.string().optional(),
+  containerizer: z.string().optional(),
+  pid: z.number().int().positive().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  launched: z.boolean(),
+  terminated: z.boolean(),
+  final: z.looseObject({ state: z.string(), message: z.string().optional(), reason: z.string().optional() }).optional(),
+});
+
+const ResourcesFileSchema = z.array(z.unknown());
 
 /**
- * The agent's checkpointed state under `<workDir>/meta`: its id, its tasks, and the resources
- * the master asked it to persist. Status update logs live beside them in `meta/updates`.
+ * The agent runtime's checkpoint under `<workDir>/meta`: its identity (the checkpoint module's
+ * `agent.json`), one file per task it holds (`tasks/<fid>/<tid>.json`: TaskInfo, container,
+ * launch progress and decided outcome), the resources the master asked it to persist, and the
+ * status update logs (`updates/`). Every file is replaced atomically.
  */
 export class AgentMeta {
   readonly dir: string;
+  private readonly identity: AgentCheckpoint;
 
   constructor(workDir: string) {
-    this.dir = join(workDir, "meta");
+    this.identity = new AgentCheckpoint(workDir);
+    this.dir = this.identity.dir;
   }
 
   get updatesDir(): string {
@@ -18,74 +46,51 @@ export class AgentMeta {
   }
 
   async readAgentId(): Promise<string | undefined> {
-    const v = await readJson<{ agent_id?: { value?: string } }>(join(this.dir, "agent.json"));
-    return v?.agent_id?.value;
+    return (await this.identity.readAgent())?.agent_id.value;
   }
 
-  async writeAgentId(agentId: string): Promise<void> {
-    await writeJsonAtomic(join(this.dir, "agent.json"), { agent_id: { value: agentId } });
+  writeAgentId(agentId: string, info?: Record<string, unknown>): Promise<void> {
+    return this.identity.writeAgent(agentId, info);
   }
 
   /** Forget the id (the master removed this agent): the next start registers anew. */
-  async clearAgentId(): Promise<void> {
-    await rm(join(this.dir, "agent.json"), { force: true });
+  clearAgentId(): Promise<void> {
+    return this.identity.clearAgent();
   }
 
-  async writeTask(cp: TaskCheckpoint): Promise<void> {
-    await writeJsonAtomic(this.taskFile(cp.frameworkId, cp.task.task_id.value), cp);
+  writeTask(cp: TaskCheckpoint): Promise<void> {
+    return writeJsonAtomic(this.taskFile(cp.frameworkId, cp.task.task_id.value), cp);
   }
 
   async removeTask(frameworkId: string, taskId: string): Promise<void> {
     await rm(this.taskFile(frameworkId, taskId), { force: true });
   }
 
+  /** Every task checkpoint; a corrupt one rejects with CheckpointError naming the file. */
   async readTasks(): Promise<TaskCheckpoint[]> {
     const root = join(this.dir, "tasks");
     const out: TaskCheckpoint[] = [];
     for (const f of await readdirOrEmpty(root)) {
       for (const name of await readdirOrEmpty(join(root, f))) {
-        if (!name.endsWith(".json")) continue;
-        const cp = await readJson<TaskCheckpoint>(join(root, f, name));
-        if (cp) out.push(cp);
+        if (!name.endsWith(".json") || name.startsWith(".")) continue;
+        const cp = await readJsonFile(join(root, f, name), TaskCheckpointFileSchema);
+        if (cp) out.push(cp as unknown as TaskCheckpoint);
       }
     }
     return out;
   }
 
-  async writeCheckpointedResources(resources: unknown[]): Promise<void> {
-    await writeJsonAtomic(join(this.dir, "resources.json"), resources);
+  writeCheckpointedResources(resources: unknown[]): Promise<void> {
+    return writeJsonAtomic(join(this.dir, "resources.json"), resources);
   }
 
-  async readCheckpointedResources(): Promise<unknown[] | undefined> {
-    return readJson<unknown[]>(join(this.dir, "resources.json"));
+  readCheckpointedResources(): Promise<unknown[] | undefined> {
+    return readJsonFile(join(this.dir, "resources.json"), ResourcesFileSchema);
   }
 
   private taskFile(frameworkId: string, taskId: string): string {
-    return join(this.dir, "tasks", encodeURIComponent(frameworkId), `${encodeURIComponent(taskId)}.json`);
+    return join(this.dir, "tasks", pathSegment(frameworkId), `${pathSegment(taskId)}.json`);
   }
-}
-
-async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(file, "utf8")) as T;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new Error(`checkpoint ${file} is unreadable: ${(err as Error).message}`);
-  }
-}
-
-// write-to-temp, fsync, rename: a crash leaves the old or the new file, never half of one.
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const fh = await open(tmp, "w");
-  try {
-    await fh.writeFile(JSON.stringify(value));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
 }
 
 async function readdirOrEmpty(dir: string): Promise<string[]> {

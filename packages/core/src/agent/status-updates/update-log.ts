@@ -1,5 +1,6 @@
 import { open, readdir, readFile, rm, mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { pathSegment } from "../meta/path-segment.js";
 import type { StatusUpdate } from "./status-update.js";
 
 /** One line of a task's update log: an update the agent generated, or the master's acknowledgement of one. */
@@ -27,13 +28,12 @@ export class UpdateLog {
   constructor(private readonly dir: string) {}
 
   private fileOf(key: StreamKey): string {
-    // Ids are free text; encoding keeps them one safe path segment each.
-    return join(this.dir, encodeURIComponent(key.frameworkId), `${encodeURIComponent(key.taskId)}.updates`);
+    return join(this.dir, pathSegment(key.frameworkId), `${pathSegment(key.taskId)}.updates`);
   }
 
   async append(key: StreamKey, record: UpdateLogRecord): Promise<void> {
     const file = this.fileOf(key);
-    await mkdir(join(this.dir, encodeURIComponent(key.frameworkId)), { recursive: true });
+    await mkdir(join(this.dir, pathSegment(key.frameworkId)), { recursive: true });
     const fh = await open(file, "a");
     try {
       await fh.appendFile(JSON.stringify(record) + "\n");
