@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   Resources,
@@ -83,6 +84,8 @@ export class DockerContainerizer implements Containerizer {
     this.options = parsed.data;
     this.docker = deps.docker ?? createDockerClient(this.options);
     this.log = deps.log ?? silent;
+    // Every running container's wait listens on this one signal.
+    setMaxListeners(0, this.closing.signal);
   }
 
   /** Container name on the Engine for an agent container id. */
