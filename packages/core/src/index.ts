@@ -10,3 +10,4 @@ export * from "./agent/sandbox/index.js";
 export * from "./master/index.js";
 export * as agentProtocol from "./api/agent-protocol/index.js";
 export * from "./agent/checkpoint/index.js";
+export * from "./agent/index.js";
