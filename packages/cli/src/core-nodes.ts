@@ -2,8 +2,8 @@ import * as core from "@tessera/core";
 import type { Logger } from "pino";
 import { CommandError } from "./context.js";
 
-// Typed seam to the core's node starters, as the core documents them. Looked up at run time while
-// the core's master/agent land, so the CLI builds against any core that has the rest of the API.
+// Typed seam to the core's node starters. startAgent is looked up at run time until the core
+// exports it, so the CLI builds against a core that has the rest of the API.
 
 export interface MasterHandle {
   url: string;
@@ -39,8 +39,7 @@ function starter<T>(name: string): T {
   return fn as T;
 }
 
-export const startMaster = (opts: MasterStartOptions): Promise<MasterHandle> =>
-  starter<(o: MasterStartOptions) => Promise<MasterHandle>>("startMaster")(opts);
+export const startMaster = (opts: MasterStartOptions): Promise<MasterHandle> => core.startMaster(opts);
 
 export const startAgent = (opts: AgentStartOptions): Promise<AgentHandle> =>
   starter<(o: AgentStartOptions) => Promise<AgentHandle>>("startAgent")(opts);

@@ -28,10 +28,10 @@ export class Progress {
     this.#render();
   }
 
-  /** Prints a line above the spinner without disturbing it. */
-  log(line: string): void {
+  /** Prints a line above the spinner without disturbing it (on `to`, default the spinner's stream). */
+  log(line: string, to: Writable = this.out): void {
     this.#clear();
-    this.out.write(line.endsWith("\n") ? line : `${line}\n`);
+    to.write(line.endsWith("\n") ? line : `${line}\n`);
     if (this.#timer) this.#render();
   }
 

@@ -24,7 +24,13 @@ const STATE = {
   ],
   completed_frameworks: [{ id: "F0", name: "old", active: false, tasks: [], completed_tasks: [{ id: "t-old", framework_id: "F0", state: "TASK_KILLED" }] }],
 };
-const MODULES = { modules: [{ name: "@acme/veto", version: "1.2.0", apiVersion: "^0.1.0", roles: ["master"], hooks: ["allocator.filterOffer"] }, { name: "@acme/idle", version: "0.0.1", roles: ["agent"], hooks: [] }] };
+const MODULES = {
+  modules: [
+    { name: "@acme/veto", version: "1.2.0", apiVersion: "^0.1.0", roles: ["master"], enabled_for: ["allocator"] },
+    { name: "@acme/idle", version: "0.0.1", roles: ["agent"], enabled_for: [] },
+  ],
+  warnings: ['module "@acme/idle" is loaded but enabled for nothing'],
+};
 
 let server: Awaited<ReturnType<typeof jsonServer>>;
 beforeAll(async () => {
@@ -77,9 +83,11 @@ describe("inspect commands", () => {
   });
 
   it("modules: what each is enabled for, flagging one enabled for nothing", async () => {
-    const r = rows((await cli("modules")).out);
-    expect(r[1]).toEqual(["@acme/veto", "1.2.0", "^0.1.0", "master", "allocator.filterOffer"]);
+    const out = (await cli("modules")).out;
+    const r = rows(out);
+    expect(r[1]).toEqual(["@acme/veto", "1.2.0", "^0.1.0", "master", "allocator"]);
     expect(r[2]).toEqual(["@acme/idle", "0.0.1", "-", "agent", "nothing"]);
+    expect(out).toContain('warning: module "@acme/idle" is loaded but enabled for nothing');
   });
 
   it("--json prints the endpoint's data as JSON", async () => {

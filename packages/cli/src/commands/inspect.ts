@@ -160,11 +160,12 @@ export function registerInspectCommands(program: Command, io: Io, master: () => 
             { header: "VERSION", get: (m) => m.version },
             { header: "API", get: (m) => m.apiVersion },
             { header: "ROLES", get: (m) => m.roles?.join(",") },
-            { header: "ENABLED FOR", get: (m) => (m.hooks?.length ? m.hooks.join(",") : "nothing") },
+            { header: "ENABLED FOR", get: (m) => enabledFor(m) },
           ],
           list,
         ),
       );
+      for (const w of moduleWarnings(body)) io.stdout.write(`warning: ${w}\n`);
     });
 }
 
@@ -173,12 +174,22 @@ interface ModuleRow {
   version?: string;
   apiVersion?: string;
   roles?: string[];
-  hooks?: string[];
+  enabled_for?: string[];
 }
 
+/** `/modules` answers `{ modules: [...], warnings: [...] }` (a bare list is accepted too). */
 function moduleList(body: unknown): ModuleRow[] {
   const list = Array.isArray(body) ? body : ((body as { modules?: unknown[] })?.modules ?? []);
   return list as ModuleRow[];
+}
+
+function moduleWarnings(body: unknown): string[] {
+  return Array.isArray(body) ? [] : ((body as { warnings?: string[] })?.warnings ?? []);
+}
+
+// A module loaded but enabled for nothing is a classic misconfiguration: say so in the table.
+function enabledFor(m: ModuleRow): string {
+  return m.enabled_for?.length ? m.enabled_for.join(",") : "nothing";
 }
 
 function formatSummary(s: MasterState): string {

@@ -107,7 +107,7 @@ async function up(io: Io, opts: UpOptions): Promise<void> {
         ...(config && { config }),
       }),
     );
-    progress.log(`master   ${master.url}`);
+    progress.log(`master   ${master.url}`, io.stdout);
     for (let i = 1; i <= opts.agents; i++) {
       progress.update(`starting agent ${i} of ${opts.agents}`);
       const agent = await start(`agent ${i}`, () =>
@@ -122,7 +122,7 @@ async function up(io: Io, opts: UpOptions): Promise<void> {
         }),
       );
       agents.push(agent);
-      progress.log(`agent ${i}  ${agent.url}`);
+      progress.log(`agent ${i}  ${agent.url}`, io.stdout);
     }
     progress.done(`state and logs under ${opts.workDir}/ · Ctrl-C stops everything`);
     if (opts.demo) {
