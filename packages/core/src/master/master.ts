@@ -285,8 +285,10 @@ export class Master {
   /** Any call but SUBSCRIBE; `streamId` is the request's Mesos-Stream-Id header. */
   async schedulerCall(call: Exclude<SchedulerCall, { type: "SUBSCRIBE" }>, streamId: string): Promise<void> {
     const fw = this.frameworks.get(call.framework_id.value);
-    if (!fw) throw new ApiError(`framework_id: framework ${JSON.stringify(call.framework_id.value)} is not subscribed`, 404);
-    if (!fw.connected || fw.streamId !== streamId) {
+    // Statuses as Mesos answers them: unknown framework 400, known but not connected 403.
+    if (!fw) throw new ApiError(`framework_id: framework ${JSON.stringify(call.framework_id.value)} cannot be found`, 400);
+    if (!fw.connected) throw new ApiError(`framework_id: framework ${fw.id} is not subscribed; SUBSCRIBE first`, 403);
+    if (fw.streamId !== streamId) {
       throw new ApiError(`Mesos-Stream-Id: ${JSON.stringify(streamId)} does not match the stream of framework ${fw.id}`, 400);
     }
     this.counters.inc(`messages_${call.type.toLowerCase()}`);
