@@ -1,7 +1,7 @@
 import type { AgentDescriptor, OfferCandidate } from "../hooks/index.js";
 import { Resources, ScalarQuantities, roleProblem, type ResourceEntry } from "../resources/index.js";
 import { DEFAULT_MIN_ALLOCATABLE, meetsMinimum, minAllocatableVecs } from "./min-allocatable.js";
-import { OfferFilter, refuseMillis, type OfferFilters } from "./offer-filters.js";
+import { AgentFilters, refuseMillis, type OfferFilters } from "./offer-filters.js";
 import { narrowByLimits, parseQuota, unsatisfied, type Quota, type QuotaInput } from "./quota.js";
 import {
   accumulate,
@@ -14,6 +14,7 @@ import {
   shrinkQuotaScalars,
   vecOfResources,
 } from "./resource-math.js";
+import { Holdings } from "./holdings.js";
 import { RoleSorter } from "./role-sorter.js";
 import { NameIndex, addInto, dominantShare, isZero, subInto, toMilli, toRecord, type Vec } from "./scalar-vector.js";
 import { ShareOrder, type Ranked } from "./share-order.js";
@@ -48,6 +49,12 @@ interface RoleClient extends Ranked {
   suppressed: boolean;
   /** Stamp of the (agent, role) pass that last looked at this client. */
   visit: number;
+  /** Stamp of the agent scan for which a filter of this client refuses everything on the agent. */
+  coveredScan: number;
+  /** When that refusal ends. */
+  coveredUntil: number;
+  /** Stamp of the agent scan that counted this client as covered. */
+  countedScan: number;
   readonly filteredAgents: Set<AgentState>;
 }
 
@@ -60,8 +67,6 @@ interface FrameworkState {
   revocable: boolean;
   gpu: boolean;
   readonly clients: Map<string, RoleClient>;
-  /** Allocated form (entries carry their role), by agent id. */
-  readonly allocated: Map<AgentId, Resources>;
   minAllocatable: Vec[] | Map<string, Vec[]> | undefined;
 }
 
@@ -86,21 +91,36 @@ interface AgentState {
   available: Resources;
   /** Non-revocable scalars of `available`. */
   readonly availableQ: Vec;
-  /** Allocated form, by framework id. */
-  readonly allocated: Map<FrameworkId, Resources>;
+  /** What each framework holds here, allocated form (entries carry their roles). */
+  readonly allocated: Holdings<FrameworkState, Resources>;
   active: boolean;
   /** No reservations and nothing revocable: every role may take all of `available`. */
   simple: boolean;
   hasGpus: boolean;
-  /** Bumped whenever `available` changes. */
+  /**
+   * Identifies the content of `available`: it changes when the content does, and comes back
+   * when an offer is declined and the agent holds exactly what it held before, so filter
+   * checks cached per version survive an offer/decline round trip.
+   */
   version: number;
-  readonly filters: Map<RoleClient, OfferFilter[]>;
+  /** The last non-empty `available` and its version. */
+  lastAvailable: Resources;
+  lastVersion: number;
+  /** Refusals of framework roles on this agent (expired ones are swept lazily). */
+  readonly filters: AgentFilters<RoleClient>;
   /** Every eligible framework role refused this agent at (version, epoch) until `blockedUntil`. */
   blockedVersion: number;
   blockedEpoch: number;
   blockedUntil: number;
-  /** The allocated form of `available` last recovered, to skip re-labelling it when re-offered. */
-  offerCache: { role: string; source: Resources; allocated: Resources } | undefined;
+  /**
+   * The last offer made from this agent: unallocated `source` labelled for `role` is
+   * `allocated`. Declining it and offering it again then allocates no new Resources.
+   */
+  cacheRole: string;
+  cacheSource: Resources;
+  cacheAllocated: Resources;
+  /** Non-revocable scalars of `cacheSource`, valid when the agent is `simple`. */
+  readonly cacheQ: Vec;
   cycle: number;
   readonly cycleOffers: Offer[];
 }
@@ -108,9 +128,6 @@ interface AgentState {
 const enum Outcome {
   Skipped,
   Offered,
-  /** Refused by a filter that covers everything available on the agent. */
-  RefusedCovering,
-  Refused,
   /** Nothing on the agent is allocatable to the role: move on to the next role. */
   NothingForRole,
 }
@@ -159,11 +176,11 @@ export class HierarchicalAllocator {
   private eligibleCount = 0;
 
   private cycle = 0;
+  private versions = 0;
   private stamp = 0;
   private now = 0;
   private offers: Offer[] = [];
   private hookOrders: Map<string, RoleClient[]> | undefined;
-  private scanMinExpiry = Infinity;
   private readonly scratchAll: Vec = [];
   private readonly scratchUnreserved: Vec = [];
   private readonly scratchOffer: Vec = [];
@@ -206,16 +223,21 @@ export class HierarchicalAllocator {
       reservedByRole: new Map(),
       available: EMPTY,
       availableQ: [],
-      allocated: new Map(),
+      allocated: new Holdings(),
       active: true,
       simple: true,
       hasGpus: false,
       version: 0,
-      filters: new Map(),
+      lastAvailable: EMPTY,
+      lastVersion: 0,
+      filters: new AgentFilters<RoleClient>(),
       blockedVersion: -1,
       blockedEpoch: -1,
       blockedUntil: 0,
-      offerCache: undefined,
+      cacheRole: "",
+      cacheSource: EMPTY,
+      cacheAllocated: EMPTY,
+      cacheQ: [],
       cycle: 0,
       cycleOffers: [],
     };
@@ -236,12 +258,12 @@ export class HierarchicalAllocator {
 
   removeAgent(id: AgentId): void {
     const agent = this.agent(id, "removeAgent");
-    for (const [frameworkId, res] of [...agent.allocated]) {
-      const fw = this.frameworks.get(frameworkId)!;
+    for (const fw of [...agent.allocated.keys]) {
+      const res = agent.allocated.get(fw)!;
       this.track(fw, agent, res, -1);
       this.notifyRecovered(fw.id, agent.id, res);
     }
-    for (const client of agent.filters.keys()) client.filteredAgents.delete(agent);
+    for (const client of agent.filters.owners) client.filteredAgents.delete(agent);
     agent.filters.clear();
     this.setAvailable(agent, EMPTY);
     this.applyTotal(agent, EMPTY);
@@ -319,7 +341,7 @@ export class HierarchicalAllocator {
     for (const [agentId, res] of entriesOfById(spec.allocated ?? {})) {
       const agent = this.agent(agentId, where);
       const labelled = this.withAllocationRoles(res, fw, `${where}: allocated["${agentId}"]`);
-      const held = agent.allocated.get(id) ?? EMPTY;
+      const held = agent.allocated.get(fw) ?? EMPTY;
       if (held.contains(labelled)) continue; // The agent already reported it.
       const missing = labelled.contains(held) ? labelled.minus(held) : labelled;
       if (!agent.available.contains(missing.unallocated())) {
@@ -334,11 +356,12 @@ export class HierarchicalAllocator {
   /** Forgets a framework; whatever it still holds goes back to the agents. */
   removeFramework(id: FrameworkId): void {
     const fw = this.framework(id, "removeFramework");
-    for (const [agentId, res] of [...fw.allocated]) {
-      const agent = this.agents.get(agentId)!;
+    for (const agent of this.agents.values()) {
+      const res = agent.allocated.get(fw);
+      if (res === undefined) continue;
       this.track(fw, agent, res, -1);
       this.returnToAgent(agent, res.unallocated());
-      this.notifyRecovered(fw.id, agentId, res);
+      this.notifyRecovered(fw.id, agent.id, res);
     }
     for (const [role, client] of fw.clients) {
       this.clearFilters(client);
@@ -448,7 +471,7 @@ export class HierarchicalAllocator {
     this.agent(agentId, where);
     const used = this.withAllocationRoles(offered, fw, `${where}: offered`);
     for (const [agent, part] of this.route(agentId, used)) {
-      const held = agent.allocated.get(fw.id) ?? EMPTY;
+      const held = agent.allocated.get(fw) ?? EMPTY;
       if (!held.contains(part)) throw new Error(`${where}: ${part} is not allocated to the framework on ${agent.id} (it holds ${held.isEmpty() ? "nothing" : held})`);
     }
     const single = allocationRoles(used);
@@ -489,33 +512,57 @@ export class HierarchicalAllocator {
    * already recovered everything.
    */
   recoverResources(frameworkId: FrameworkId, agentId: AgentId, resources: Resources, filters?: OfferFilters, now = this.now): void {
-    const where = `recoverResources(framework "${frameworkId}", agent "${agentId}")`;
-    const refuseMs = refuseMillis(filters, `${where}: filters`);
+    const where = () => `recoverResources(framework "${frameworkId}", agent "${agentId}")`;
+    const refuseMs = refuseMillis(filters, () => `${where()}: filters`);
     checkNow(now, where);
     const fw = this.frameworks.get(frameworkId);
-    if (fw === undefined || !this.agents.has(agentId) || resources.isEmpty()) return;
-    const res = this.withAllocationRoles(resources, fw, `${where}: resources`);
-    const parts = this.route(agentId, res);
-    for (const [agent, part] of parts) {
-      const held = agent.allocated.get(fw.id) ?? EMPTY;
-      if (!held.contains(part)) throw new Error(`${where}: ${part} is not allocated to the framework on ${agent.id} (it holds ${held.isEmpty() ? "nothing" : held})`);
+    const agent = this.agents.get(agentId);
+    if (fw === undefined || agent === undefined || resources.isEmpty()) return;
+    // Fast path: a decline of the whole last offer of a simple agent, which was left empty.
+    if (resources === agent.cacheAllocated && agent.simple && agent.available.isEmpty() && agent.allocated.get(fw) === resources) {
+      this.track(fw, agent, resources, -1, agent.cacheQ);
+      this.replaceAvailable(agent, agent.cacheSource);
+      addInto(agent.availableQ, agent.cacheQ);
+      addInto(this.headroomQ, agent.cacheQ);
+      const client = fw.clients.get(agent.cacheRole);
+      if (refuseMs > 0 && client !== undefined) this.addFilter(agent, client, agent.cacheSource, now + refuseMs);
+      this.notifyRecovered(fw.id, agentId, resources);
+      return;
     }
-    for (const [agent, part] of parts) {
-      this.track(fw, agent, part, -1);
-      const wasEmpty = agent.available.isEmpty();
-      const unallocated = part.unallocated();
-      this.returnToAgent(agent, unallocated);
+    const res = this.withAllocationRoles(resources, fw, `${where()}: resources`);
+    const parts = this.route(agentId, res);
+    for (const [holder, part] of parts) {
+      const held = holder.allocated.get(fw) ?? EMPTY;
+      if (held !== part && !held.contains(part)) {
+        throw new Error(`${where()}: ${part} is not allocated to the framework on ${holder.id} (it holds ${held.isEmpty() ? "nothing" : held})`);
+      }
+    }
+    for (const [holder, part] of parts) {
+      this.track(fw, holder, part, -1);
+      const wasEmpty = holder.available.isEmpty();
+      const unallocated = part === holder.cacheAllocated ? holder.cacheSource : part.unallocated();
+      this.returnToAgent(holder, unallocated);
       const roles = allocationRoles(part);
-      if (wasEmpty && roles.length === 1) agent.offerCache = { role: roles[0]!, source: agent.available, allocated: part };
+      if (wasEmpty && roles.length === 1) this.setOfferCache(holder, roles[0]!, unallocated, part);
       for (const role of roles) {
         const mine = roles.length === 1 ? part : part.filter((e) => e.allocationRole === role);
         const client = fw.clients.get(role!);
         if (refuseMs > 0 && client !== undefined) {
-          this.addFilter(agent, client, roles.length === 1 ? unallocated : mine.unallocated(), now + refuseMs);
+          this.addFilter(holder, client, roles.length === 1 ? unallocated : mine.unallocated(), now + refuseMs);
         }
         this.notifyRecovered(fw.id, agentId, mine);
       }
     }
+  }
+
+  /** Remembers that `source` labelled for `role` is `allocated` (and its quantities). */
+  private setOfferCache(agent: AgentState, role: string, source: Resources, allocated: Resources): void {
+    agent.cacheRole = role;
+    agent.cacheSource = source;
+    agent.cacheAllocated = allocated;
+    const q = agent.cacheQ;
+    q.fill(0);
+    if (agent.simple) accumulate(this.index, source, 1, q, undefined);
   }
 
   // ------------------------------------------------------------ allocate
@@ -550,40 +597,85 @@ export class HierarchicalAllocator {
   private allocateAgent(agent: AgentState, stage: 1 | 2): void {
     if (!agent.active || agent.available.isEmpty()) return;
     if (agent.blockedVersion === agent.version && agent.blockedEpoch === this.epoch && this.now < agent.blockedUntil) return;
+    const scan = ++this.stamp;
+    if (agent.filters.size > 0 && this.markFiltered(agent, scan)) return;
     const roles = this.roleSorter.order();
-    let covering = 0;
-    let offered = false;
-    this.scanMinExpiry = Infinity;
     for (let r = 0; r < roles.length; r++) {
       const rs = this.roles.get(roles[r])!;
       if (stage === 1 && (rs.quota === undefined || !rs.quota.hasGuarantees || isZero(unsatisfied(rs.quota, rs.consumed)))) continue;
-      const fixed = this.hookOrders !== undefined ? this.hookOrder(rs) : undefined;
-      const list = fixed ?? rs.clients.sorted;
-      const stamp = ++this.stamp;
-      for (let i = 0; i < list.length; ) {
-        const client = list[i];
-        if (client.visit === stamp) {
-          i++;
-          continue;
+      const visit = ++this.stamp;
+      if (this.hookOrders !== undefined) {
+        for (const client of this.hookOrder(rs)) {
+          if (client.coveredScan === scan || client.visit === visit) continue;
+          client.visit = visit;
+          const outcome = this.tryOffer(agent, rs, client, stage);
+          if (outcome === Outcome.NothingForRole) break;
+          if (outcome === Outcome.Offered && agent.available.isEmpty()) return;
         }
-        client.visit = stamp;
-        const outcome = this.tryOffer(agent, rs, client, stage);
-        if (outcome === Outcome.NothingForRole) break;
-        if (outcome === Outcome.RefusedCovering) covering++;
-        else if (outcome === Outcome.Offered) {
-          offered = true;
-          if (agent.available.isEmpty()) return;
-          // The client moved back in the DRF order; the next one slid into slot i.
-          if (fixed === undefined && list[i] !== client) continue;
+        continue;
+      }
+      // Walk the DRF order; after an offer the order changed, so start over (visited clients are skipped).
+      const chunks = rs.clients.chunks;
+      walk: for (let c = 0; c < chunks.length; c++) {
+        const chunk = chunks[c];
+        for (let j = 0; j < chunk.length; j++) {
+          const client = chunk[j];
+          if (client.coveredScan === scan || client.visit === visit) continue;
+          client.visit = visit;
+          const outcome = this.tryOffer(agent, rs, client, stage);
+          if (outcome === Outcome.NothingForRole) break walk;
+          if (outcome === Outcome.Offered) {
+            if (agent.available.isEmpty()) return;
+            c = -1;
+            continue walk;
+          }
         }
-        i++;
       }
     }
-    if (stage === 2 && !offered && covering > 0 && covering >= this.eligibleCount) {
-      agent.blockedVersion = agent.version;
-      agent.blockedEpoch = this.epoch;
-      agent.blockedUntil = this.scanMinExpiry;
+  }
+
+  /**
+   * Marks, for this scan, the framework roles whose filters refuse everything available on the
+   * agent, dropping expired filters on the way. When every eligible framework role is marked,
+   * remembers the agent as blocked until the content, the eligible set or a filter changes, and
+   * returns true. One pass over the agent's filters replaces a lookup per framework.
+   */
+  private markFiltered(agent: AgentState, scan: number): boolean {
+    const filters = agent.filters;
+    const gone = filters.sweep(this.now);
+    if (gone !== undefined) for (const client of gone) client.filteredAgents.delete(agent);
+    const owners = filters.owners;
+    const expiries = filters.expiries;
+    const available = agent.available;
+    const version = agent.version;
+    for (let k = 0; k < owners.length; k++) {
+      if (!filters.coversAvailable(k, available, version)) continue;
+      // A client may hold several covering filters: it stays covered until the last expires.
+      const client = owners[k];
+      if (client.coveredScan !== scan) {
+        client.coveredScan = scan;
+        client.coveredUntil = expiries[k];
+      } else if (expiries[k] > client.coveredUntil) {
+        client.coveredUntil = expiries[k];
+      }
     }
+    let covering = 0;
+    let until = Infinity;
+    for (let k = 0; k < owners.length; k++) {
+      const client = owners[k];
+      if (client.coveredScan !== scan || client.countedScan === scan) continue;
+      client.countedScan = scan;
+      const fw = client.framework;
+      if (client.subscribed && !client.suppressed && fw.active && fw.added) {
+        covering++;
+        if (client.coveredUntil < until) until = client.coveredUntil;
+      }
+    }
+    if (covering === 0 || covering < this.eligibleCount) return false;
+    agent.blockedVersion = agent.version;
+    agent.blockedEpoch = this.epoch;
+    agent.blockedUntil = until;
+    return true;
   }
 
   private tryOffer(agent: AgentState, rs: RoleState, client: RoleClient, stage: 1 | 2): Outcome {
@@ -611,10 +703,9 @@ export class HierarchicalAllocator {
       if (!meetsMinimum(q, this.minimumFor(fw, rs.role))) return Outcome.Skipped;
     }
 
-    const filters = agent.filters.get(client);
-    if (filters !== undefined) {
-      const refused = this.refusedByFilter(agent, client, filters, toOffer);
-      if (refused !== Outcome.Skipped) return refused;
+    // Filters that did not cover the whole agent may still refuse this (smaller) offer.
+    if (client.filteredAgents.size > 0 && client.filteredAgents.has(agent) && agent.filters.refuses(client, toOffer, this.now)) {
+      return Outcome.Skipped;
     }
     return this.commit(agent, rs, client, toOffer) ? Outcome.Offered : Outcome.Skipped;
   }
@@ -674,31 +765,16 @@ export class HierarchicalAllocator {
     this.requiredNonZero = !isZero(required);
   }
 
-  private refusedByFilter(agent: AgentState, client: RoleClient, filters: OfferFilter[], toOffer: Resources): Outcome {
-    for (let k = 0; k < filters.length; k++) {
-      const f = filters[k];
-      if (f.expired(this.now)) {
-        filters.splice(k--, 1);
-        continue;
-      }
-      if (f.coversAvailable(agent.available, agent.version)) {
-        if (f.expiresAt < this.scanMinExpiry) this.scanMinExpiry = f.expiresAt;
-        return Outcome.RefusedCovering;
-      }
-      if (toOffer !== agent.available && f.refuses(toOffer)) return Outcome.Refused;
-    }
-    if (filters.length === 0) {
-      agent.filters.delete(client);
-      client.filteredAgents.delete(agent);
-    }
-    return Outcome.Skipped;
-  }
-
   private commit(agent: AgentState, rs: RoleState, client: RoleClient, toOffer: Resources): boolean {
     const fw = client.framework;
     const role = rs.role;
-    const cache = agent.offerCache;
-    let offered = cache !== undefined && cache.source === toOffer && cache.role === role ? cache.allocated : toOffer.allocatedTo(role);
+    let offered: Resources;
+    if (agent.cacheSource === toOffer && agent.cacheRole === role) {
+      offered = agent.cacheAllocated;
+    } else {
+      offered = toOffer.allocatedTo(role);
+      this.setOfferCache(agent, role, toOffer, offered);
+    }
     const hooks = this.hooks;
     let poolParts: Array<[AgentState, Resources]> | undefined;
     if (hooks !== undefined && (hooks.filterOffer.isUsed() || hooks.beforeOffer.isUsed())) {
@@ -716,7 +792,13 @@ export class HierarchicalAllocator {
         }
       }
     }
-    if (!offered.isEmpty()) {
+    if (poolParts === undefined && agent.simple && toOffer === agent.available && offered === agent.cacheAllocated) {
+      // Fast path: the whole of a simple agent, whose quantities are already known.
+      this.track(fw, agent, offered, 1, agent.cacheQ);
+      this.replaceAvailable(agent, EMPTY);
+      agent.availableQ.fill(0);
+      subInto(this.headroomQ, agent.cacheQ);
+    } else if (!offered.isEmpty()) {
       this.takeFromAgent(agent, toOffer);
       this.track(fw, agent, offered, 1);
     }
@@ -804,7 +886,28 @@ export class HierarchicalAllocator {
 
   /** What a framework holds (offered or in use), by agent id; entries carry their roles. */
   allocation(frameworkId: FrameworkId): ReadonlyMap<AgentId, Resources> {
-    return new Map(this.frameworks.get(frameworkId)?.allocated ?? []);
+    const out = new Map<AgentId, Resources>();
+    const fw = this.frameworks.get(frameworkId);
+    if (fw === undefined) return out;
+    for (const agent of this.agents.values()) {
+      const res = agent.allocated.get(fw);
+      if (res !== undefined) out.set(agent.id, res);
+    }
+    return out;
+  }
+
+  /** Everything held, by framework id then agent id, in one pass over the agents. */
+  allocations(): Map<FrameworkId, Map<AgentId, Resources>> {
+    const out = new Map<FrameworkId, Map<AgentId, Resources>>();
+    for (const agent of this.agents.values()) {
+      const { keys, values } = agent.allocated;
+      for (let i = 0; i < keys.length; i++) {
+        let byAgent = out.get(keys[i].id);
+        if (byAgent === undefined) out.set(keys[i].id, (byAgent = new Map()));
+        byAgent.set(agent.id, values[i]);
+      }
+    }
+    return out;
   }
 
   /** Every role in the tree with its weighted dominant share. */
@@ -835,7 +938,7 @@ export class HierarchicalAllocator {
   filterCount(frameworkId: FrameworkId): number {
     let n = 0;
     for (const client of this.frameworks.get(frameworkId)?.clients.values() ?? []) {
-      for (const agent of client.filteredAgents) n += agent.filters.get(client)?.filter((f) => !f.expired(this.now)).length ?? 0;
+      for (const agent of client.filteredAgents) n += agent.filters.count(client, this.now);
     }
     return n;
   }
@@ -863,7 +966,6 @@ export class HierarchicalAllocator {
       revocable: false,
       gpu: false,
       clients: new Map(),
-      allocated: new Map(),
       minAllocatable: undefined,
     };
   }
@@ -909,6 +1011,9 @@ export class HierarchicalAllocator {
       subscribed: false,
       suppressed: false,
       visit: 0,
+      coveredScan: 0,
+      coveredUntil: 0,
+      countedScan: 0,
       filteredAgents: new Set(),
     };
     fw.clients.set(role, client);
@@ -1045,61 +1150,76 @@ export class HierarchicalAllocator {
    * Books an allocation (sign 1) or its release (sign -1): the framework's and the agent's
    * ledgers, DRF shares of the framework in each role and of the roles, and quota consumption.
    */
-  private track(fw: FrameworkState, agent: AgentState, res: Resources, sign: 1 | -1): void {
-    const held = agent.allocated.get(fw.id) ?? EMPTY;
-    const next = sign === 1 ? held.plus(res) : held.minus(res);
-    if (next.isEmpty()) {
-      agent.allocated.delete(fw.id);
-      fw.allocated.delete(agent.id);
-    } else {
-      agent.allocated.set(fw.id, next);
-      fw.allocated.set(agent.id, next);
-    }
+  private track(fw: FrameworkState, agent: AgentState, res: Resources, sign: 1 | -1, unreservedQ?: Vec): void {
+    const held = agent.allocated.get(fw) ?? EMPTY;
+    const next = sign === 1 ? held.plus(res) : held === res ? EMPTY : held.minus(res);
+    if (next.isEmpty()) agent.allocated.delete(fw);
+    else agent.allocated.set(fw, next);
     const entries = res.entries();
-    const firstRole = entries[0]?.allocationRole;
-    const single = entries.every((e) => e.allocationRole === firstRole);
-    for (const role of single ? [firstRole] : allocationRoles(res)) {
-      const part = single ? res : res.filter((e) => e.allocationRole === role);
-      const all = this.scratchAll;
-      const unreserved = this.scratchUnreserved;
+    const firstRole = entries.length > 0 ? entries[0].allocationRole : undefined;
+    let single = true;
+    for (let i = 1; i < entries.length && single; i++) single = entries[i].allocationRole === firstRole;
+    if (single) {
+      if (firstRole !== undefined) this.trackRole(fw, firstRole, res, sign, unreservedQ);
+      return;
+    }
+    for (const role of allocationRoles(res)) this.trackRole(fw, role!, res.filter((e) => e.allocationRole === role), sign);
+  }
+
+  /** `unreservedQ`: quantities of `part` when known to be all unreserved and non-revocable. */
+  private trackRole(fw: FrameworkState, role: string, part: Resources, sign: 1 | -1, unreservedQ?: Vec): void {
+    let all = unreservedQ;
+    let unreserved = unreservedQ;
+    if (all === undefined || unreserved === undefined) {
+      all = this.scratchAll;
+      unreserved = this.scratchUnreserved;
       all.fill(0);
       unreserved.fill(0);
       accumulate(this.index, part, 1, all, unreserved);
-      const client = this.client(fw, role!);
-      const apply = sign === 1 ? addInto : subInto;
-      apply(client.allocated, all);
-      if (!this.clientSharesStale) {
-        client.share = dominantShare(client.allocated, this.totalQ, 1);
-        client.roleState.clients.update(client);
-      }
-      this.roleSorter.allocated(role!, all, sign);
-      if (!isZero(unreserved)) for (const r of client.roleState.lineage) apply(r.consumed, unreserved);
     }
+    const client = this.client(fw, role);
+    const apply = sign === 1 ? addInto : subInto;
+    apply(client.allocated, all);
+    if (!this.clientSharesStale) {
+      client.share = dominantShare(client.allocated, this.totalQ, 1);
+      client.roleState.clients.update(client);
+    }
+    this.roleSorter.allocated(role, all, sign);
+    if (!isZero(unreserved)) for (const r of client.roleState.lineage) apply(r.consumed, unreserved);
   }
 
   private takeFromAgent(agent: AgentState, res: Resources): void {
-    agent.available = res === agent.available ? EMPTY : agent.available.minus(res);
+    this.replaceAvailable(agent, res === agent.available ? EMPTY : agent.available.minus(res));
     accumulate(this.index, res, -1, agent.availableQ, this.headroomQ);
-    agent.version++;
   }
 
   private returnToAgent(agent: AgentState, res: Resources): void {
-    agent.available = agent.available.isEmpty() ? res : agent.available.plus(res);
+    this.replaceAvailable(agent, agent.available.isEmpty() ? res : agent.available.plus(res));
     accumulate(this.index, res, 1, agent.availableQ, this.headroomQ);
-    agent.version++;
   }
 
   private setAvailable(agent: AgentState, res: Resources): void {
     accumulate(this.index, agent.available, -1, agent.availableQ, this.headroomQ);
-    agent.available = res;
+    this.replaceAvailable(agent, res);
     accumulate(this.index, res, 1, agent.availableQ, this.headroomQ);
-    agent.version++;
+  }
+
+  private replaceAvailable(agent: AgentState, res: Resources): void {
+    agent.available = res;
+    if (res.isEmpty()) {
+      agent.version = ++this.versions;
+    } else if (res === agent.lastAvailable || res.equals(agent.lastAvailable)) {
+      agent.version = agent.lastVersion;
+    } else {
+      agent.version = agent.lastVersion = ++this.versions;
+      agent.lastAvailable = res;
+    }
   }
 
   /** available = total - allocated, ignoring allocations the total no longer covers. */
   private recomputeAvailable(agent: AgentState): void {
     let used = EMPTY;
-    for (const res of agent.allocated.values()) used = used.plus(res.unallocated());
+    for (const res of agent.allocated.values) used = used.plus(res.unallocated());
     this.setAvailable(agent, minusClamped(agent.total, used));
   }
 
@@ -1148,15 +1268,13 @@ export class HierarchicalAllocator {
   }
 
   private addFilter(agent: AgentState, client: RoleClient, res: Resources, expiresAt: number): void {
-    const filter = new OfferFilter(res, expiresAt);
-    const list = agent.filters.get(client);
-    if (list === undefined) agent.filters.set(client, [filter]);
-    else list.push(filter);
+    // A fresh decline of everything available covers the agent at its current version.
+    agent.filters.add(client, res, expiresAt, res === agent.available ? agent.version : -1);
     client.filteredAgents.add(agent);
   }
 
   private clearFilters(client: RoleClient): void {
-    for (const agent of client.filteredAgents) agent.filters.delete(client);
+    for (const agent of client.filteredAgents) agent.filters.removeOwner(client);
     client.filteredAgents.clear();
     this.epoch++;
   }
@@ -1179,6 +1297,8 @@ function accumulateWithRevocable(index: NameIndex, res: Resources, into: Vec): v
   }
 }
 
-function checkNow(now: number, where: string): void {
-  if (typeof now !== "number" || !Number.isFinite(now)) throw new Error(`${where}: now must be a finite number of milliseconds, got ${JSON.stringify(now)}`);
+function checkNow(now: number, where: string | (() => string)): void {
+  if (typeof now !== "number" || !Number.isFinite(now)) {
+    throw new Error(`${typeof where === "string" ? where : where()}: now must be a finite number of milliseconds, got ${JSON.stringify(now)}`);
+  }
 }

@@ -139,10 +139,7 @@ export class RoleSorter {
   private reposition(entry: Entry, parent: RoleNode): void {
     if (this.sharesStale) return;
     entry.share = dominantShare(entry.allocated, this.total, entry.weight);
-    if (entry.share !== entry.sortedShare) {
-      parent.children.update(entry);
-      this.orderVersion++;
-    }
+    if (parent.children.update(entry)) this.orderVersion++;
   }
 
   private refreshShare(entry: Entry): void {
@@ -190,19 +187,20 @@ export class RoleSorter {
     this.refreshAll();
     if (this.cachedOrderVersion === this.orderVersion) return this.cachedOrder;
     const out: string[] = [];
-    const walk = (node: RoleNode): void => {
-      for (const entry of node.children.sorted) {
-        if (entry.kind === "self") {
-          if ((entry as SelfLeaf).frameworks > 0) out.push(entry.path);
-        } else if ((entry as RoleNode).activeLeaves > 0) {
-          walk(entry as RoleNode);
-        }
-      }
-    };
-    walk(this.root);
+    this.walk(this.root, out);
     this.cachedOrder = out;
     this.cachedOrderVersion = this.orderVersion;
     return out;
+  }
+
+  private walk(node: RoleNode, out: string[]): void {
+    for (const entry of node.children.sorted) {
+      if (entry.kind === "self") {
+        if ((entry as SelfLeaf).frameworks > 0) out.push(entry.path);
+      } else if ((entry as RoleNode).activeLeaves > 0) {
+        this.walk(entry as RoleNode, out);
+      }
+    }
   }
 
   /** Weighted dominant share of a role's subtree (0 for an unknown role). */

@@ -19,8 +19,8 @@ describe("ShareOrder", () => {
   it("keeps clients ordered by share, then key, as shares change one at a time", () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 30 }),
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 20 })), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 20 })), { maxLength: 300 }),
         (n, updates) => {
           const order = new ShareOrder<Ranked>();
           const items = Array.from({ length: n }, (_, i) => item(`f${String(i).padStart(2, "0")}`, (i * 7) % 5));
@@ -29,24 +29,29 @@ describe("ShareOrder", () => {
             const it = items[which % n];
             it.share = share / 4;
             order.update(it);
-            expect(isSorted(order.sorted)).toBe(true);
           }
+          expect(isSorted(order.sorted)).toBe(true);
+          expect(order.chunks.flat()).toEqual(order.sorted);
           expect(new Set(order.sorted)).toEqual(new Set(items));
+          expect(order.size).toBe(n);
         },
       ),
     );
   });
 
-  it("bumps its version only when the order can have changed", () => {
+  it("bumps its version only when the order changed", () => {
     const order = new ShareOrder<Ranked>();
-    const a = item("a");
+    const [a, b] = [item("a", 0), item("b", 1)];
     order.add(a);
+    order.add(b);
     const v = order.version;
-    order.update(a);
+    a.share = 0.5; // still before b
+    expect(order.update(a)).toBe(false);
     expect(order.version).toBe(v);
-    a.share = 1;
-    order.update(a);
+    a.share = 2;
+    expect(order.update(a)).toBe(true);
     expect(order.version).toBe(v + 1);
+    expect(order.sorted.map((x) => x.key)).toEqual(["b", "a"]);
   });
 
   it("removes a client even after its share changed without an update", () => {
