@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import { Resources } from "@tessera/core";
+import { parseAttributes, Resources } from "@tessera/core";
 
 // Parsers for flag values: each throws InvalidArgumentError, which commander reports as
 // `option '--port <port>' argument 'x' is invalid. <reason>` and the CLI turns into exit 2.
@@ -43,14 +43,12 @@ export function parseResourcesText(value: string): string {
   return value;
 }
 
-/** Checks Mesos attribute text ("rack:a;zone:z1"): name:value pairs split by ";". */
+/** Checks Mesos attribute text ("rack:a;zone:z1;slots:[1-4]") with the agent's own parser, and keeps it as text. */
 export function parseAttributesText(value: string): string {
-  value.split(";").forEach((part, i) => {
-    const p = part.trim();
-    if (p === "") return;
-    const colon = p.indexOf(":");
-    if (colon <= 0) throw new InvalidArgumentError(`attribute ${i} "${p}": expected name:value.`);
-    if (p.slice(colon + 1).trim() === "") throw new InvalidArgumentError(`attribute ${i} "${p}": the value is empty.`);
-  });
+  try {
+    parseAttributes(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message}.`);
+  }
   return value;
 }

@@ -33,7 +33,7 @@ describe("tessera command line", () => {
 
   it("refuses bad --attributes, --port, --agents and --cpus with exit 2", async () => {
     const cases: [string[], RegExp][] = [
-      [["agent", "--attributes", "rack:a;zone"], /attribute 1 "zone": expected name:value/],
+      [["agent", "--attributes", "rack:a;zone"], /--attributes\[1\] "zone": expected name:value/],
       [["master", "--port", "70000"], /'--port <port>' argument '70000' is invalid. expected a TCP port/],
       [["up", "--agents", "two"], /'--agents <n>' argument 'two' is invalid/],
       [["run", "--cpus", "-1", "--", "true"], /'--cpus <n>' argument '-1' is invalid. expected a number greater than 0/],

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { startAgent, startMaster, type AgentHandle, type MasterHandle } from "../core-nodes.js";
+import { startAgent, startMaster, type AgentHandle, type RunningMaster as MasterHandle } from "@tessera/core";
 import { CommandError, untilStopped, type Io } from "../context.js";
 import { loadDemo, type DemoHandle } from "../demo.js";
 import { fileLogger } from "../logs.js";
