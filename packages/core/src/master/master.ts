@@ -157,7 +157,7 @@ export class Master {
     for (const id of recovered.gone) this.goneAgents.add(id);
     for (const f of recovered.frameworks) this.recoverFramework(f.id, f.info);
     if (this.recoveredAgents.size > 0) {
-      this.later(this.config.agentReregisterTimeoutMs, () => void this.expireRecoveredAgents());
+      this.later(this.config.agentReregisterTimeoutMs, () => this.guard("expiring recovered agents", () => this.expireRecoveredAgents()));
     }
 
     const providers = await this.hooks.resourceProviders.registerProviders.promise([]);
@@ -171,9 +171,9 @@ export class Master {
     }
     this.providers = providers;
 
-    this.allocationTimer = setInterval(() => this.allocate(), this.config.allocationIntervalMs);
+    this.allocationTimer = setInterval(() => this.guard("allocation cycle", () => this.allocate()), this.config.allocationIntervalMs);
     this.allocationTimer.unref();
-    this.pingTimer = setInterval(() => this.pingAgents(), this.config.agentPingIntervalMs);
+    this.pingTimer = setInterval(() => this.guard("pinging agents", () => this.pingAgents()), this.config.agentPingIntervalMs);
     this.pingTimer.unref();
     this.electedTime = this.now();
     this.hooks.masterLifecycle.elected.call({ masterId: this.id });
@@ -476,11 +476,15 @@ export class Master {
       this.offers.set(offer.id, offer);
       fw.offers.add(offer.id);
       if (this.config.offerTimeoutMs !== undefined) {
-        offer.timer = setTimeout(() => {
-          this.log.info({ offerId: offer.id, frameworkId: fw.id }, "offer timed out");
-          this.counters.inc("offers_timed_out");
-          this.removeOffer(offer, { rescind: true, recover: true });
-        }, this.config.offerTimeoutMs);
+        offer.timer = setTimeout(
+          () =>
+            this.guard("offer timeout", () => {
+              this.log.info({ offerId: offer.id, frameworkId: fw.id }, "offer timed out");
+              this.counters.inc("offers_timed_out");
+              this.removeOffer(offer, { rescind: true, recover: true });
+            }),
+          this.config.offerTimeoutMs,
+        );
         offer.timer.unref();
       }
       let list = byFramework.get(fw);
@@ -500,7 +504,7 @@ export class Master {
     this.allocationScheduled = true;
     setImmediate(() => {
       this.allocationScheduled = false;
-      this.allocate();
+      this.guard("allocation cycle", () => this.allocate());
     });
   }
 
@@ -1042,7 +1046,7 @@ export class Master {
     const now = this.now();
     for (const agent of [...this.agents.values()]) {
       if (now - agent.lastPongAt > this.config.agentPingTimeoutMs) {
-        void this.markUnreachable(agent);
+        this.guard("marking an agent unreachable", () => this.markUnreachable(agent));
         continue;
       }
       if (agent.connected) this.sendToAgent(agent, { type: "PING", ping: { connected: true } });
@@ -1154,9 +1158,10 @@ export class Master {
 
   private armFailover(fw: FrameworkRecord, timeoutMs: number): void {
     clearTimeout(fw.failoverTimer);
-    fw.failoverTimer = setTimeout(() => {
-      if (this.frameworks.get(fw.id) === fw && !fw.connected) this.removeFramework(fw, "failover timeout expired");
-    }, timeoutMs);
+    fw.failoverTimer = setTimeout(
+      () => this.guard("failover timeout", () => this.frameworks.get(fw.id) === fw && !fw.connected && this.removeFramework(fw, "failover timeout expired")),
+      timeoutMs,
+    );
     fw.failoverTimer.unref();
   }
 
@@ -1243,6 +1248,16 @@ export class Master {
   private sendToAgent(agent: AgentRecord, event: AgentEvent): boolean {
     if (!agent.connected || !agent.sink) return false;
     return agent.sink.send(event);
+  }
+
+  /** Runs timer work so that a failure is logged, never an uncaught exception that ends the process. */
+  private guard(what: string, fn: () => unknown): void {
+    try {
+      const r = fn();
+      if (r instanceof Promise) r.catch((e: unknown) => this.log.error({ err: errorMessage(e) }, `${what} failed`));
+    } catch (e) {
+      this.log.error({ err: errorMessage(e) }, `${what} failed`);
+    }
   }
 
   private later(ms: number, fn: () => void): void {
