@@ -158,8 +158,8 @@ export function normalizeEntry(input: ResourceEntryInput, where: string, style: 
   const alloc = input.allocationRole;
   if (alloc !== undefined) {
     const p = typeof alloc === "string" ? roleProblem(alloc) : "role must be a string";
+    // "*" is a valid allocation role: frameworks in the default role are offered resources too.
     if (p !== undefined) fail(where, f.alloc, p);
-    if (alloc === "*") fail(where, f.alloc, `resources cannot be allocated to role "*"`);
   }
   return makeEntry(name, type, scalar, ranges, set, reservations, input.revocable === true, providerId, input.disk, alloc);
 }

@@ -114,7 +114,7 @@ describe("Resources.fromJSON (Mesos v1 JSON)", () => {
     ["a legacy role that disagrees with the stack", [cpus(1, { role: "x", reservations: [{ type: "DYNAMIC", role: "a" }] })], 'resources[0].role: "x" does not match the top of reservations ("a")'],
     ["an invalid legacy role", [cpus(1, { role: "a/../b" })], 'resources[0].role: role "a/../b" must not have a ".." component'],
     ["a reservation of role *", [cpus(1, { reservation: { principal: "p" } })], 'resources[0].reservation: an unreserved resource (role "*") cannot have a reservation'],
-    ["an allocation to *", [cpus(1, { allocation_info: { role: "*" } })], 'resources[0].allocation_info.role: resources cannot be allocated to role "*"'],
+    ["an allocation to an invalid role", [cpus(1, { allocation_info: { role: "a/../b" } })], 'resources[0].allocation_info.role: role "a/../b" must not have a ".." component'],
     ["a revocable that is not an object", [cpus(1, { revocable: true })], "resources[0].revocable: expected an object, got boolean true"],
     ["one name with two types", [cpus(1), { name: "cpus", type: "SET", set: { item: ["a"] } }], 'resources[1].type: "cpus" is SCALAR in resources[0], got SET'],
     ["something that is not an array", { name: "cpus" }, "resources: expected an array of resources, got an object"],

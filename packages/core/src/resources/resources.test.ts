@@ -152,7 +152,8 @@ describe("Resources reservations and filters", () => {
     expect(mixed.size).toBe(2);
     expect(mixed.allocatedTo("a").size).toBe(1);
     expect(mixed.allocatedTo("a").scalar("cpus")).toBe(3);
-    expect(() => agent.allocatedTo("*")).toThrow('allocatedTo: resources cannot be allocated to role "*"');
+    expect(agent.allocatedTo("*").entries().every((e) => e.allocationRole === "*")).toBe(true);
+    expect(() => agent.allocatedTo("a/../b")).toThrow(/allocatedTo: role "a\/\.\.\/b"/);
   });
 
   it("quantities sum scalars per name across metadata", () => {

@@ -283,7 +283,7 @@ export class Resources implements Iterable<ResourceEntry> {
   /** Same resources marked as allocated to `role` (`allocation_info.role`). */
   allocatedTo(role: string): Resources {
     const p = roleProblem(role);
-    if (p !== undefined || role === "*") throw ResourceError.at("allocatedTo", p ?? `resources cannot be allocated to role "*"`);
+    if (p !== undefined) throw ResourceError.at("allocatedTo", p);
     return this.reallocate(role);
   }
 
