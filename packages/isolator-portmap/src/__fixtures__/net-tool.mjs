@@ -2,7 +2,7 @@
 //   serve <port> <name>           answers every connection with {"name","peerPort"}; logs {"accepted"}
 //   connect <host> <port> [ms]    prints {"reply"} or {"error"} and exits
 //   sink <port>                   counts bytes of one connection, prints {"bytes","secs","mbit"} at its end
-//   send <host> <port> <ms>       writes as fast as it can for <ms>, then closes
+//   send <host> <port> <ms>       writes as fast as it can for <ms>, then closes and prints {"sent"}
 import net from "node:net";
 
 const [mode, ...args] = process.argv.slice(2);
@@ -51,15 +51,22 @@ if (mode === "serve") {
 } else if (mode === "send") {
   const [host, port, ms] = [args[0], Number(args[1]), Number(args[2])];
   const chunk = Buffer.alloc(64 * 1024);
+  let sent = 0;
   const c = net.connect({ host, port }, () => {
     const end = Date.now() + ms;
     const pump = () => {
-      while (Date.now() < end) if (!c.write(chunk)) return void c.once("drain", pump);
+      while (Date.now() < end) {
+        sent += chunk.length;
+        if (!c.write(chunk)) return void c.once("drain", pump);
+      }
       c.end();
     };
     pump();
   });
-  c.on("close", () => process.exit(0));
+  c.on("close", () => {
+    out({ sent, localPort: c.localPort });
+    process.exit(0);
+  });
   c.on("error", (e) => {
     out({ error: e.code ?? e.message });
     process.exit(1);
