@@ -13,6 +13,7 @@ import { Resources } from "../resources/index.js";
 import { Agent } from "./agent.js";
 import type { AgentConfig } from "./agent-config.js";
 import { parseAttributes } from "./attributes.js";
+import { ProcessContainerizer } from "./containerizer/index.js";
 import { createAgentServer, type SandboxFiles } from "./http/agent-server.js";
 import { AgentMeta } from "./meta/agent-meta.js";
 import { browse, readSandboxFile, SandboxDirectories } from "./sandbox/index.js";
@@ -81,8 +82,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
   const attributes: AttributeJson[] = opts.attributes ? parseAttributes(opts.attributes) : [];
 
   const parts = opts.parts ?? {};
-  const containerizer = parts.containerizer;
-  if (!containerizer) throw new Error("startAgent: the built-in process containerizer is not available yet; pass parts.containerizer");
+  const containerizer = parts.containerizer ?? new ProcessContainerizer();
   const sandboxes = parts.sandboxes ?? new SandboxDirectories(workDir);
   const files: SandboxFiles = parts.files ?? { read: readSandboxFile, browse };
 

@@ -6,7 +6,7 @@ import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { RecordIODecoder } from "../api/recordio.js";
 import { startMaster, type RunningMaster } from "../master/index.js";
-import { TestProcessContainerizer } from "./__fixtures__/test-parts.js";
+import { ProcessContainerizer } from "./containerizer/index.js";
 import { startAgent, type AgentHandle } from "./start-agent.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -100,7 +100,7 @@ describe("agent with the real master", () => {
       workDir: join(dir, "agent"),
       resources: "cpus:1;mem:256;disk:256;ports:[31000-31001]",
       logger: silent,
-      parts: { containerizer: new TestProcessContainerizer() },
+      parts: { containerizer: new ProcessContainerizer({ pollIntervalMs: 20 }) },
     });
     const { states, final } = await runOneTask(master.url, "echo e2e");
     expect(states).toEqual(["TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED"]);
