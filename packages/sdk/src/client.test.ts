@@ -204,6 +204,22 @@ describe("SchedulerClient", () => {
     expect(m.callsOf("SUBSCRIBE")).toHaveLength(1);
   });
 
+  it("teardown() ends the framework without counting the closed stream as a disconnect", async () => {
+    const m = await master();
+    const c = client({ master: m.url });
+    const disconnects: Error[] = [];
+    let closed = 0;
+    c.on("disconnected", (e) => disconnects.push(e));
+    c.on("closed", () => closed++);
+    await subscribed(m, c);
+    await c.teardown();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(m.callsOf("TEARDOWN")).toHaveLength(1);
+    expect(disconnects).toEqual([]);
+    expect(closed).toBe(1);
+    expect(m.callsOf("SUBSCRIBE")).toHaveLength(1);
+  });
+
   it("launch() accepts the offer with a LAUNCH operation on the offer's agent", async () => {
     const m = await master();
     const c = client({ master: m.url });

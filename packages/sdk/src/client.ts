@@ -79,6 +79,7 @@ export class SchedulerClient {
   #heartbeatMs: number | undefined;
   #stream: AbortController | undefined;
   #running = false;
+  #closing = false;
   #closed = false;
 
   constructor(opts: SchedulerClientOptions) {
@@ -200,6 +201,8 @@ export class SchedulerClient {
 
   /** Ends the framework: the master kills its tasks and forgets it. The client closes. */
   async teardown(): Promise<void> {
+    // The master ends the stream as it handles TEARDOWN, possibly before answering: that is no disconnect.
+    this.#closing = true;
     try {
       await this.#call("TEARDOWN", {});
     } finally {
@@ -241,7 +244,7 @@ export class SchedulerClient {
         reason = err instanceof Error ? err : new Error(String(err));
       }
       this.#streamId = undefined;
-      if (this.#closed) break;
+      if (this.#closed || this.#closing) break;
       if (!subscribedOnce) {
         this.#finish(reason);
         reject(reason);

@@ -129,7 +129,9 @@ async function up(io: Io, opts: UpOptions): Promise<void> {
       const runDemo = await loadDemo();
       demo = runDemo({ master: master.url, out: io.stdout });
     }
-    const signal = await Promise.race([stopping, demo?.done.then(() => new Promise<string>(() => {}))]);
+    // A demo that fails ends `up` with its reason; one that finishes leaves the cluster running.
+    const demoFailed = demo ? demo.done.then(() => new Promise<string>(() => {})) : new Promise<string>(() => {});
+    const signal = await Promise.race([stopping, demoFailed]);
     io.stderr.write(`\n${signal}: stopping\n`);
   } finally {
     progress.done();

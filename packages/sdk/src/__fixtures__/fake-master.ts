@@ -105,7 +105,12 @@ export class FakeMaster {
       res.writeHead(this.failCallsWith.status, { "content-type": "text/plain" }).end(this.failCallsWith.body);
       return;
     }
-    if (streamId !== `stream-${this.#streams}`) {
+    if (body.type === "TEARDOWN" && streamId === `stream-${this.#streams}`) {
+      // As Mesos does: the framework is gone before the call is answered.
+      this.endStream();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (streamId !== `stream-${this.#streams}` && body.type !== "TEARDOWN") {
       res.writeHead(400).end(`The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework`);
       return;
     }
