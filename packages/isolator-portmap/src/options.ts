@@ -35,10 +35,10 @@ export const PortmapOptions = z
       .optional()
       .describe("Network namespace that plays the host (a name under /var/run/netns or a path); default: the agent's own. Used by tests."),
     ports: rangeText("[31000-32000]")
-      .default(parsePortRanges("[31000-32000]"))
+      .prefault("[31000-32000]")
       .describe("The agent's `ports` resource: tasks may only use these (as the master offered them)"),
     ephemeralPorts: rangeText("[32768-57343]")
-      .default(parsePortRanges("[32768-57343]"))
+      .prefault("[32768-57343]")
       .describe("Pool from which each container gets its own ephemeral port range; must not overlap `ports` or the host's ip_local_port_range"),
     ephemeralPortsPerContainer: z
       .number()
