@@ -512,9 +512,15 @@ export class HierarchicalAllocator {
    * already recovered everything.
    */
   recoverResources(frameworkId: FrameworkId, agentId: AgentId, resources: Resources, filters?: OfferFilters, now = this.now): void {
-    const where = () => `recoverResources(framework "${frameworkId}", agent "${agentId}")`;
-    const refuseMs = refuseMillis(filters, () => `${where()}: filters`);
-    checkNow(now, where);
+    // Error context is built only on error: this runs once per declined offer.
+    const where = recoverWhere;
+    let refuseMs: number;
+    try {
+      refuseMs = refuseMillis(filters);
+    } catch (e) {
+      throw new Error(`${where(frameworkId, agentId)}: ${(e as Error).message}`);
+    }
+    if (typeof now !== "number" || !Number.isFinite(now)) checkNow(now, where(frameworkId, agentId));
     const fw = this.frameworks.get(frameworkId);
     const agent = this.agents.get(agentId);
     if (fw === undefined || agent === undefined || resources.isEmpty()) return;
@@ -529,12 +535,12 @@ export class HierarchicalAllocator {
       this.notifyRecovered(fw.id, agentId, resources);
       return;
     }
-    const res = this.withAllocationRoles(resources, fw, `${where()}: resources`);
+    const res = this.withAllocationRoles(resources, fw, `${where(frameworkId, agentId)}: resources`);
     const parts = this.route(agentId, res);
     for (const [holder, part] of parts) {
       const held = holder.allocated.get(fw) ?? EMPTY;
       if (held !== part && !held.contains(part)) {
-        throw new Error(`${where()}: ${part} is not allocated to the framework on ${holder.id} (it holds ${held.isEmpty() ? "nothing" : held})`);
+        throw new Error(`${where(frameworkId, agentId)}: ${part} is not allocated to the framework on ${holder.id} (it holds ${held.isEmpty() ? "nothing" : held})`);
       }
     }
     for (const [holder, part] of parts) {
@@ -803,10 +809,12 @@ export class HierarchicalAllocator {
       this.track(fw, agent, offered, 1);
     }
     let all = offered;
-    for (const [pool, part] of poolParts ?? []) {
-      this.takeFromAgent(pool, part.unallocated());
-      this.track(fw, pool, part, 1);
-      all = all.plus(part);
+    if (poolParts !== undefined) {
+      for (const [pool, part] of poolParts) {
+        this.takeFromAgent(pool, part.unallocated());
+        this.track(fw, pool, part, 1);
+        all = all.plus(part);
+      }
     }
     if (this.quotaRoles.size > 0) this.computeRequiredHeadroom();
     this.addOffer(agent, fw.id, role, all);
@@ -1297,8 +1305,10 @@ function accumulateWithRevocable(index: NameIndex, res: Resources, into: Vec): v
   }
 }
 
-function checkNow(now: number, where: string | (() => string)): void {
-  if (typeof now !== "number" || !Number.isFinite(now)) {
-    throw new Error(`${typeof where === "string" ? where : where()}: now must be a finite number of milliseconds, got ${JSON.stringify(now)}`);
-  }
+function recoverWhere(frameworkId: FrameworkId, agentId: AgentId): string {
+  return `recoverResources(framework "${frameworkId}", agent "${agentId}")`;
+}
+
+function checkNow(now: number, where: string): void {
+  if (typeof now !== "number" || !Number.isFinite(now)) throw new Error(`${where}: now must be a finite number of milliseconds, got ${JSON.stringify(now)}`);
 }

@@ -14,12 +14,12 @@ export interface OfferFilters {
  * Milliseconds a decline with `filters` refuses for, or 0 for no filter. As in Mesos: a negative
  * value falls back to the default, values above a year are capped. `where` names the input.
  */
-export function refuseMillis(filters: OfferFilters | undefined, where: string | (() => string) = "filters"): number {
+export function refuseMillis(filters: OfferFilters | undefined, where = "filters"): number {
   if (filters === undefined) return 0;
   const s = filters.refuseSeconds;
   if (s === undefined) return DEFAULT_REFUSE_SECONDS * 1000;
   if (typeof s !== "number" || Number.isNaN(s)) {
-    throw new Error(`${typeof where === "string" ? where : where()}.refuseSeconds: expected a number of seconds, got ${JSON.stringify(s)}`);
+    throw new Error(`${where}.refuseSeconds: expected a number of seconds, got ${JSON.stringify(s)}`);
   }
   if (s < 0) return DEFAULT_REFUSE_SECONDS * 1000;
   return Math.min(s, MAX_REFUSE_SECONDS) * 1000;

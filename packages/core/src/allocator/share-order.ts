@@ -128,7 +128,11 @@ export class ShareOrder<T extends Ranked> {
     }
     const c = this.chunkFor(item.sortedShare, item.key);
     const chunk = parts[c];
-    chunk.splice(lowerBound(chunk, item.sortedShare, item.key), 0, item);
+    // Shift by hand: splice would allocate a result array on every move.
+    const at = lowerBound(chunk, item.sortedShare, item.key);
+    chunk.push(item);
+    for (let k = chunk.length - 1; k > at; k--) chunk[k] = chunk[k - 1];
+    chunk[at] = item;
     if (chunk.length > MAX_CHUNK) parts.splice(c + 1, 0, chunk.splice(MAX_CHUNK >> 1));
   }
 
@@ -158,7 +162,8 @@ export class ShareOrder<T extends Ranked> {
   private detach(c: number, i: number): void {
     const parts = this.parts;
     const chunk = parts[c];
-    chunk.splice(i, 1);
+    for (let k = i; k + 1 < chunk.length; k++) chunk[k] = chunk[k + 1];
+    chunk.pop();
     if (chunk.length === 0) {
       parts.splice(c, 1);
     } else if (chunk.length < MAX_CHUNK / 4 && c + 1 < parts.length && chunk.length + parts[c + 1].length <= MAX_CHUNK) {
