@@ -153,18 +153,22 @@ export function registerInspectCommands(program: Command, io: Io, master: () => 
       const body = await client().getJson<unknown>("/modules");
       if (opts.json) return json(body);
       const list = moduleList(body);
-      io.stdout.write(
-        formatTable(
-          [
-            { header: "NAME", get: (m) => m.name },
-            { header: "VERSION", get: (m) => m.version },
-            { header: "API", get: (m) => m.apiVersion },
-            { header: "ROLES", get: (m) => m.roles?.join(",") },
-            { header: "ENABLED FOR", get: (m) => enabledFor(m) },
-          ],
-          list,
-        ),
-      );
+      if (list.length === 0) {
+        io.stdout.write("no modules loaded (list them in a config file: tessera master --config FILE)\n");
+      } else {
+        io.stdout.write(
+          formatTable(
+            [
+              { header: "NAME", get: (m) => m.name },
+              { header: "VERSION", get: (m) => m.version },
+              { header: "API", get: (m) => m.apiVersion },
+              { header: "ROLES", get: (m) => m.roles?.join(",") },
+              { header: "ENABLED FOR", get: (m) => enabledFor(m) },
+            ],
+            list,
+          ),
+        );
+      }
       for (const w of moduleWarnings(body)) io.stdout.write(`warning: ${w}\n`);
     });
 }

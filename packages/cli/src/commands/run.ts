@@ -124,7 +124,7 @@ export async function runTask(io: Io, master: string, opts: RunOptions & { cmd: 
     await client.subscribe().catch((err: Error) => {
       throw new CommandError(`cannot subscribe to ${master}: ${explain(err)}`);
     });
-    progress.update(`waiting for an offer with cpus ${opts.cpus}, mem ${opts.mem}`);
+    if (taskId === undefined) progress.update(`waiting for an offer with cpus ${opts.cpus}, mem ${opts.mem}`);
     const status = await finished;
     stopTail = true;
     await tailing;
