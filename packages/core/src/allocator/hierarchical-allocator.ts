@@ -1250,6 +1250,10 @@ export class HierarchicalAllocator {
     for (const [role, v] of agent.reservedByRole) for (const r of this.roleState(role).lineage) addInto(r.consumed, v);
     addInto(this.totalQ, agent.totalQ);
     agent.simple = !needsRoleFiltering(total);
+    // The offer cache's quantities are only kept for simple agents: start it afresh.
+    agent.cacheRole = "";
+    agent.cacheSource = EMPTY;
+    agent.cacheAllocated = EMPTY;
     agent.hasGpus = hasScalar(total, "gpus");
     this.roleSorter.setTotal(this.totalQ);
     this.clientSharesStale = true;
