@@ -66,13 +66,13 @@ afterAll(async () => {
 describe("tessera end to end", () => {
   it("runs `echo hello` on the cluster: prints hello and exits 0", async () => {
     const r = await run(master, ["--", "echo", "hello"]);
-    expect({ code: r.code, out: r.out }).toEqual({ code: 0, out: "hello\n" });
+    expect({ code: r.code, out: r.out }, r.err).toEqual({ code: 0, out: "hello\n" });
     expect(r.err).toMatch(/TASK_FINISHED/);
   }, 90_000);
 
   it("exits with the task's status: `exit 3` exits 3", async () => {
     const r = await run(master, ["--", "exit 3"]);
-    expect(r.code).toBe(3);
+    expect(r.code, r.err).toBe(3);
     expect(r.err).toMatch(/TASK_FAILED/);
   }, 90_000);
 

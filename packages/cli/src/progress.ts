@@ -37,9 +37,9 @@ export class Progress {
 
   /** Ends the wait, leaving `line` (if any) in its place. */
   done(line?: string): void {
+    this.#clear();
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    this.#clear();
     this.#text = "";
     if (line) this.out.write(`${line}\n`);
   }
