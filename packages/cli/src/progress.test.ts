@@ -27,7 +27,8 @@ describe("Progress", () => {
     process.env.TERM = "xterm"; // TERM=dumb would rightly turn the spinner off
     const s = stream(true);
     const p = new Progress(s.out);
-    process.env.TERM = term;
+    if (term === undefined) delete process.env.TERM;
+    else process.env.TERM = term;
     p.update("waiting");
     p.log("a line");
     p.done();
