@@ -55,7 +55,10 @@ interface RoleClient extends Ranked {
   coveredUntil: number;
   /** Stamp of the agent scan that counted this client as covered. */
   countedScan: number;
-  readonly filteredAgents: Set<AgentState>;
+  /** Live filters of this client over all agents (expired ones count until swept). */
+  filterCount: number;
+  /** Stamp of the agent scan that saw a filter of this client on the agent. */
+  filterScan: number;
 }
 
 interface FrameworkState {
@@ -176,6 +179,8 @@ export class HierarchicalAllocator {
   private eligibleCount = 0;
 
   private cycle = 0;
+  /** Stamp of the agent scan in progress. */
+  private agentScan = 0;
   private versions = 0;
   private stamp = 0;
   private now = 0;
@@ -205,10 +210,17 @@ export class HierarchicalAllocator {
     if (spec === null || typeof spec !== "object") throw new Error(`${where}: expected { total, ... }, got ${JSON.stringify(spec)}`);
     const total = this.checkUnallocated(spec.total, `${where}: total`);
     const allocated = new Map<FrameworkId, Resources>();
+    const pooled: Array<[FrameworkId, Resources]> = [];
     let used = EMPTY;
     for (const [frameworkId, res] of entriesOfById(spec.allocated ?? {})) {
       const fw = this.frameworks.get(frameworkId);
-      const labelled = this.withAllocationRoles(res, fw, `${where}: allocated["${frameworkId}"]`);
+      let labelled = this.withAllocationRoles(res, fw, `${where}: allocated["${frameworkId}"]`);
+      // Units of cluster-wide pools held by the agent's tasks (re-registration after a master
+      // failover) belong to the pools, not to the agent's total.
+      if (this.providers.size > 0 && labelled.entries().some((e) => e.providerId !== undefined && this.providers.has(e.providerId))) {
+        pooled.push([frameworkId, labelled.filter((e) => e.providerId !== undefined && this.providers.has(e.providerId))]);
+        labelled = labelled.filter((e) => e.providerId === undefined || !this.providers.has(e.providerId));
+      }
       allocated.set(frameworkId, labelled);
       used = used.plus(labelled.unallocated());
     }
@@ -245,6 +257,14 @@ export class HierarchicalAllocator {
     this.applyTotal(agent, total);
     this.setAvailable(agent, total.minus(used));
     for (const [frameworkId, res] of allocated) this.track(this.frameworkOrPlaceholder(frameworkId), agent, res, 1);
+    for (const [frameworkId, res] of pooled) {
+      for (const providerId of new Set(res.entries().map((e) => e.providerId!))) {
+        const pool = this.agents.get(providerAgentId(providerId))!;
+        // Tracked even beyond the pool's total (it may have shrunk meanwhile): the task holds them.
+        this.track(this.frameworkOrPlaceholder(frameworkId), pool, res.filter((e) => e.providerId === providerId), 1);
+        this.recomputeAvailable(pool);
+      }
+    }
     return agent;
   }
 
@@ -263,7 +283,7 @@ export class HierarchicalAllocator {
       this.track(fw, agent, res, -1);
       this.notifyRecovered(fw.id, agent.id, res);
     }
-    for (const client of agent.filters.owners) client.filteredAgents.delete(agent);
+    for (const client of agent.filters.owners) client.filterCount--;
     agent.filters.clear();
     this.setAvailable(agent, EMPTY);
     this.applyTotal(agent, EMPTY);
@@ -303,6 +323,25 @@ export class HierarchicalAllocator {
       return;
     }
     this.applyTotal(pool, pool.total.plus(res));
+    this.recomputeAvailable(pool);
+  }
+
+  /**
+   * Sets the total of provider `providerId`'s pool (its count changed). What frameworks hold
+   * stays theirs even beyond the new total; only unallocated units come and go.
+   */
+  setClusterResources(providerId: string, total: Resources): void {
+    const where = `setClusterResources("${providerId}")`;
+    const pool = this.agents.get(providerAgentId(providerId));
+    if (pool === undefined) {
+      if (!total.isEmpty()) this.addClusterResources(providerId, total);
+      return;
+    }
+    const res = this.checkUnallocated(total, `${where}: total`);
+    res.entries().forEach((e, i) => {
+      if (e.providerId !== providerId) throw new Error(`${where}: total[${i}] (${e.name}) has provider id ${JSON.stringify(e.providerId ?? null)}, expected "${providerId}"`);
+    });
+    this.applyTotal(pool, res);
     this.recomputeAvailable(pool);
   }
 
@@ -603,7 +642,7 @@ export class HierarchicalAllocator {
   private allocateAgent(agent: AgentState, stage: 1 | 2): void {
     if (!agent.active || agent.available.isEmpty()) return;
     if (agent.blockedVersion === agent.version && agent.blockedEpoch === this.epoch && this.now < agent.blockedUntil) return;
-    const scan = ++this.stamp;
+    const scan = (this.agentScan = ++this.stamp);
     if (agent.filters.size > 0 && this.markFiltered(agent, scan)) return;
     const roles = this.roleSorter.order();
     for (let r = 0; r < roles.length; r++) {
@@ -649,15 +688,16 @@ export class HierarchicalAllocator {
   private markFiltered(agent: AgentState, scan: number): boolean {
     const filters = agent.filters;
     const gone = filters.sweep(this.now);
-    if (gone !== undefined) for (const client of gone) client.filteredAgents.delete(agent);
+    if (gone !== undefined) for (const client of gone) client.filterCount--;
     const owners = filters.owners;
     const expiries = filters.expiries;
     const available = agent.available;
     const version = agent.version;
     for (let k = 0; k < owners.length; k++) {
+      const client = owners[k];
+      client.filterScan = scan;
       if (!filters.coversAvailable(k, available, version)) continue;
       // A client may hold several covering filters: it stays covered until the last expires.
-      const client = owners[k];
       if (client.coveredScan !== scan) {
         client.coveredScan = scan;
         client.coveredUntil = expiries[k];
@@ -710,7 +750,7 @@ export class HierarchicalAllocator {
     }
 
     // Filters that did not cover the whole agent may still refuse this (smaller) offer.
-    if (client.filteredAgents.size > 0 && client.filteredAgents.has(agent) && agent.filters.refuses(client, toOffer, this.now)) {
+    if (client.filterScan === this.agentScan && agent.filters.refuses(client, toOffer, this.now)) {
       return Outcome.Skipped;
     }
     return this.commit(agent, rs, client, toOffer) ? Outcome.Offered : Outcome.Skipped;
@@ -784,7 +824,7 @@ export class HierarchicalAllocator {
     const hooks = this.hooks;
     let poolParts: Array<[AgentState, Resources]> | undefined;
     if (hooks !== undefined && (hooks.filterOffer.isUsed() || hooks.beforeOffer.isUsed())) {
-      const candidate: OfferCandidate = { frameworkId: fw.id, agentId: agent.id, role, resources: offered, agent: agent.descriptor };
+      const candidate: OfferCandidate = { frameworkId: fw.id, agentId: agent.id, role, resources: offered, agent: agent.descriptor, clusterResources: this.clusterAvailable };
       if (hooks.filterOffer.isUsed()) {
         const veto = hooks.filterOffer.call(candidate);
         if (typeof veto === "string" && veto.length > 0) return false;
@@ -792,7 +832,7 @@ export class HierarchicalAllocator {
       if (hooks.beforeOffer.isUsed()) {
         const changed = hooks.beforeOffer.call(candidate).resources;
         if (changed !== offered) {
-          [offered, poolParts] = this.reconcileHookResult(agent, role, offered, changed);
+          [offered, poolParts] = this.reconcileHookResult(agent, rs, offered, changed);
           if (offered.isEmpty() && poolParts === undefined) return false;
           toOffer = offered.unallocated();
         }
@@ -825,21 +865,31 @@ export class HierarchicalAllocator {
    * What a beforeOffer tap returned, limited to what the allocator holds: agent resources it
    * was given, and cluster-wide resources still unallocated in their providers' pools.
    */
-  private reconcileHookResult(agent: AgentState, role: string, given: Resources, changed: Resources): [Resources, Array<[AgentState, Resources]> | undefined] {
+  private reconcileHookResult(agent: AgentState, rs: RoleState, given: Resources, changed: Resources): [Resources, Array<[AgentState, Resources]> | undefined] {
+    const role = rs.role;
     const labelled = changed.allocatedTo(role);
     const own = labelled.filter((e) => e.providerId === undefined || !this.providers.has(e.providerId) || e.providerId === agent.providerId);
     let pools: Array<[AgentState, Resources]> | undefined;
     for (const providerId of new Set(labelled.entries().map((e) => e.providerId))) {
       if (providerId === undefined || !this.providers.has(providerId) || providerId === agent.providerId) continue;
       const pool = this.agents.get(providerAgentId(providerId))!;
-      const part = limitTo(
+      if (!pool.active) continue;
+      let part = limitTo(
         labelled.filter((e) => e.providerId === providerId),
         pool.available.allocatedTo(role),
       );
+      // Pool units added by a tap count against the role's quota limits like any offered unit.
+      if (this.quotaRoles.size > 0 && !part.isEmpty()) part = this.limitExtra(part, this.limitRoom(rs));
       if (!part.isEmpty()) (pools ??= []).push([pool, part]);
     }
     return [limitTo(own, given), pools];
   }
+
+  /** Unallocated units of a provider's pool, for beforeOffer taps (empty while the pool is inactive). */
+  private readonly clusterAvailable = (providerId: string): Resources => {
+    const pool = this.agents.get(providerAgentId(providerId));
+    return pool === undefined || !pool.active || pool.providerId === undefined ? EMPTY : pool.available;
+  };
 
   private addOffer(agent: AgentState, frameworkId: FrameworkId, role: string, resources: Resources): void {
     if (agent.cycle !== this.cycle) {
@@ -946,7 +996,8 @@ export class HierarchicalAllocator {
   filterCount(frameworkId: FrameworkId): number {
     let n = 0;
     for (const client of this.frameworks.get(frameworkId)?.clients.values() ?? []) {
-      for (const agent of client.filteredAgents) n += agent.filters.count(client, this.now);
+      if (client.filterCount === 0) continue;
+      for (const agent of this.agents.values()) n += agent.filters.count(client, this.now);
     }
     return n;
   }
@@ -1022,7 +1073,8 @@ export class HierarchicalAllocator {
       coveredScan: 0,
       coveredUntil: 0,
       countedScan: 0,
-      filteredAgents: new Set(),
+      filterCount: 0,
+      filterScan: 0,
     };
     fw.clients.set(role, client);
     roleState.clients.add(client);
@@ -1282,12 +1334,16 @@ export class HierarchicalAllocator {
   private addFilter(agent: AgentState, client: RoleClient, res: Resources, expiresAt: number): void {
     // A fresh decline of everything available covers the agent at its current version.
     agent.filters.add(client, res, expiresAt, res === agent.available ? agent.version : -1);
-    client.filteredAgents.add(agent);
+    client.filterCount++;
   }
 
   private clearFilters(client: RoleClient): void {
-    for (const agent of client.filteredAgents) agent.filters.removeOwner(client);
-    client.filteredAgents.clear();
+    // Revive is rarer than decline: sweep every agent instead of indexing filters by client.
+    if (client.filterCount > 0) {
+      for (const agent of this.agents.values()) {
+        if (agent.filters.size > 0) client.filterCount -= agent.filters.removeOwner(client);
+      }
+    }
     this.epoch++;
   }
 

@@ -56,7 +56,7 @@ export class AgentFilters<Owner> {
     if (expiresAt < this.nextExpiry) this.nextExpiry = expiresAt;
   }
 
-  /** Drops filters expired at `now`; returns the owners that lost their last filter here. */
+  /** Drops filters expired at `now`; returns the owner of each dropped filter. */
   sweep(now: number): Owner[] | undefined {
     if (now < this.nextExpiry) return undefined;
     const dropped: Owner[] = [];
@@ -65,12 +65,14 @@ export class AgentFilters<Owner> {
       dropped.push(this.owners[k]);
       return false;
     });
-    return dropped.filter((o) => !this.owners.includes(o));
+    return dropped;
   }
 
-  /** Drops every filter of `owner`. */
-  removeOwner(owner: Owner): void {
-    this.keep((k) => this.owners[k] !== owner);
+  /** Drops every filter of `owner`; returns how many there were. */
+  removeOwner(owner: Owner): number {
+    const before = this.owners.length;
+    if (before > 0) this.keep((k) => this.owners[k] !== owner);
+    return before - this.owners.length;
   }
 
   clear(): void {
