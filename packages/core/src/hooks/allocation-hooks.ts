@@ -10,6 +10,12 @@ export interface OfferCandidate {
   role: string;
   resources: Resources;
   agent: AgentDescriptor;
+  /**
+   * Unallocated units of resource provider `providerId`'s cluster-wide pool (empty if it has
+   * none, or while it is withheld). A beforeOffer tap may add some of them to `resources`; the
+   * allocator keeps only what the pool still has and the role's quota allows. Set by the allocator.
+   */
+  clusterResources?: (providerId: string) => Resources;
 }
 
 /** Resources held by a framework on an agent under a role. */
