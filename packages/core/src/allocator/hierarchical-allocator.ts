@@ -55,7 +55,10 @@ interface RoleClient extends Ranked {
   coveredUntil: number;
   /** Stamp of the agent scan that counted this client as covered. */
   countedScan: number;
-  readonly filteredAgents: Set<AgentState>;
+  /** Live filters of this client over all agents (expired ones count until swept). */
+  filterCount: number;
+  /** Stamp of the agent scan that saw a filter of this client on the agent. */
+  filterScan: number;
 }
 
 interface FrameworkState {
@@ -176,6 +179,8 @@ export class HierarchicalAllocator {
   private eligibleCount = 0;
 
   private cycle = 0;
+  /** Stamp of the agent scan in progress. */
+  private agentScan = 0;
   private versions = 0;
   private stamp = 0;
   private now = 0;
@@ -278,7 +283,7 @@ export class HierarchicalAllocator {
       this.track(fw, agent, res, -1);
       this.notifyRecovered(fw.id, agent.id, res);
     }
-    for (const client of agent.filters.owners) client.filteredAgents.delete(agent);
+    for (const client of agent.filters.owners) client.filterCount--;
     agent.filters.clear();
     this.setAvailable(agent, EMPTY);
     this.applyTotal(agent, EMPTY);
@@ -637,7 +642,7 @@ export class HierarchicalAllocator {
   private allocateAgent(agent: AgentState, stage: 1 | 2): void {
     if (!agent.active || agent.available.isEmpty()) return;
     if (agent.blockedVersion === agent.version && agent.blockedEpoch === this.epoch && this.now < agent.blockedUntil) return;
-    const scan = ++this.stamp;
+    const scan = (this.agentScan = ++this.stamp);
     if (agent.filters.size > 0 && this.markFiltered(agent, scan)) return;
     const roles = this.roleSorter.order();
     for (let r = 0; r < roles.length; r++) {
@@ -683,15 +688,16 @@ export class HierarchicalAllocator {
   private markFiltered(agent: AgentState, scan: number): boolean {
     const filters = agent.filters;
     const gone = filters.sweep(this.now);
-    if (gone !== undefined) for (const client of gone) client.filteredAgents.delete(agent);
+    if (gone !== undefined) for (const client of gone) client.filterCount--;
     const owners = filters.owners;
     const expiries = filters.expiries;
     const available = agent.available;
     const version = agent.version;
     for (let k = 0; k < owners.length; k++) {
+      const client = owners[k];
+      client.filterScan = scan;
       if (!filters.coversAvailable(k, available, version)) continue;
       // A client may hold several covering filters: it stays covered until the last expires.
-      const client = owners[k];
       if (client.coveredScan !== scan) {
         client.coveredScan = scan;
         client.coveredUntil = expiries[k];
@@ -744,7 +750,7 @@ export class HierarchicalAllocator {
     }
 
     // Filters that did not cover the whole agent may still refuse this (smaller) offer.
-    if (client.filteredAgents.size > 0 && client.filteredAgents.has(agent) && agent.filters.refuses(client, toOffer, this.now)) {
+    if (client.filterScan === this.agentScan && agent.filters.refuses(client, toOffer, this.now)) {
       return Outcome.Skipped;
     }
     return this.commit(agent, rs, client, toOffer) ? Outcome.Offered : Outcome.Skipped;
@@ -990,7 +996,8 @@ export class HierarchicalAllocator {
   filterCount(frameworkId: FrameworkId): number {
     let n = 0;
     for (const client of this.frameworks.get(frameworkId)?.clients.values() ?? []) {
-      for (const agent of client.filteredAgents) n += agent.filters.count(client, this.now);
+      if (client.filterCount === 0) continue;
+      for (const agent of this.agents.values()) n += agent.filters.count(client, this.now);
     }
     return n;
   }
@@ -1066,7 +1073,8 @@ export class HierarchicalAllocator {
       coveredScan: 0,
       coveredUntil: 0,
       countedScan: 0,
-      filteredAgents: new Set(),
+      filterCount: 0,
+      filterScan: 0,
     };
     fw.clients.set(role, client);
     roleState.clients.add(client);
@@ -1326,12 +1334,16 @@ export class HierarchicalAllocator {
   private addFilter(agent: AgentState, client: RoleClient, res: Resources, expiresAt: number): void {
     // A fresh decline of everything available covers the agent at its current version.
     agent.filters.add(client, res, expiresAt, res === agent.available ? agent.version : -1);
-    client.filteredAgents.add(agent);
+    client.filterCount++;
   }
 
   private clearFilters(client: RoleClient): void {
-    for (const agent of client.filteredAgents) agent.filters.removeOwner(client);
-    client.filteredAgents.clear();
+    // Revive is rarer than decline: sweep every agent instead of indexing filters by client.
+    if (client.filterCount > 0) {
+      for (const agent of this.agents.values()) {
+        if (agent.filters.size > 0) client.filterCount -= agent.filters.removeOwner(client);
+      }
+    }
     this.epoch++;
   }
 
