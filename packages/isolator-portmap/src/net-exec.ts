@@ -17,6 +17,14 @@ export class NetCommandError extends Error {
   }
 }
 
+/** One command of a script: its stdin lines and the error messages that count as success (already gone). */
+export interface ScriptStep {
+  /** A shell command line, e.g. `ip -batch -` or `nsenter --net=/var/run/netns/x tc -batch -`. */
+  cmd: string;
+  input?: readonly string[];
+  tolerate?: readonly string[];
+}
+
 export interface RunOptions {
   /** Run inside this network namespace (a bind-mounted namespace file), via nsenter. */
   netns?: Netns;
@@ -62,10 +70,44 @@ export class NetExec {
     await this.run(command, ["-batch", "-"], { netns, input: `${lines.join("\n")}\n` });
   }
 
+  /**
+   * Runs many commands in one shell, so a container costs one process spawn from the agent
+   * rather than one per command (spawning from a large Node process is the slow part). Stops at
+   * the first failure, or with `keepGoing` tries every step; either way the error names each
+   * failed step and, for batches, the failed line.
+   */
+  async script(steps: readonly ScriptStep[], opts: { netns?: Netns; keepGoing?: boolean } = {}): Promise<void> {
+    if (steps.length === 0) return;
+    const body = steps.map((step, i) => stepScript(step, i, opts.keepGoing ?? false)).join("\n");
+    try {
+      await this.run("sh", ["-c", `tpm_failed=0\n${body}\nexit $tpm_failed\n`], { netns: opts.netns });
+    } catch (err) {
+      const stderr = err instanceof NetCommandError ? err.stderr : "";
+      const failures = [...stderr.matchAll(/^@@fail (\d+)\n([\s\S]*?)(?=^@@fail |(?![\s\S]))/gm)].map((m) => {
+        const step = steps[Number(m[1])]!;
+        const detail = m[2]!.trim();
+        const input = step.input ? `${step.input.join("\n")}\n` : undefined;
+        return `${step.cmd} failed: ${failedLine(detail, input)}${detail}`;
+      });
+      if (failures.length === 0) throw err;
+      const where = opts.netns ? ` (in netns ${opts.netns})` : "";
+      throw new NetCommandError(`${failures.join("; ")}${where}`, stderr);
+    }
+  }
+
   /** A shell script with `set -e`, e.g. sysctl writes under /proc/sys/net of the namespace. */
   async sh(script: string, netns?: Netns): Promise<string> {
     return this.run("sh", ["-ec", script], { netns });
   }
+}
+
+const HEREDOC = "TPM_EOF";
+
+function stepScript(step: ScriptStep, index: number, keepGoing: boolean): string {
+  const stdin = step.input ? ` <<'${HEREDOC}'\n${step.input.join("\n")}\n${HEREDOC}\n` : "";
+  const tolerated = (step.tolerate ?? []).map((t) => `*"${t.replace(/["\\$`]/g, "")}"*) ;;`).join(" ");
+  const fail = `printf '@@fail %d\\n%s\\n' ${index} "$tpm_out" >&2; tpm_failed=1;${keepGoing ? "" : " exit 1;"}`;
+  return `if ! tpm_out=$(${step.cmd} 2>&1${stdin}); then\n  case "$tpm_out" in ${tolerated} *) ${fail} ;; esac\nfi`;
 }
 
 function describe(command: string, args: readonly string[], input: string | undefined): string {

@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { NetExec } from "./net-exec.js";
+import type { NetExec, ScriptStep } from "./net-exec.js";
 
 /** iproute2's directory: namespaces there are also what `ip netns` lists and `ip -n` finds. */
 const IPROUTE2_DIRS = new Set(["/var/run/netns", "/run/netns"]);
@@ -40,6 +40,25 @@ export class NetnsManager {
       throw err;
     }
     return path;
+  }
+
+  /** The same as `create`, as a script step (so it can share a spawn with the rest of a setup). */
+  async createStep(name: string): Promise<ScriptStep> {
+    const path = this.pathOf(name);
+    if (IPROUTE2_DIRS.has(this.dir)) return { cmd: `ip netns add ${name}` };
+    await mkdir(this.dir, { recursive: true });
+    return { cmd: `touch ${path} && unshare --net=${path} true` };
+  }
+
+  /** The same as `remove`, as a script step; undefined when there is no namespace to unmount. */
+  async removeStep(name: string): Promise<ScriptStep | undefined> {
+    const path = this.pathOf(name);
+    if (!(await this.isNamespace(path))) {
+      await rm(path, { force: true });
+      return undefined;
+    }
+    if (IPROUTE2_DIRS.has(this.dir)) return { cmd: `ip netns delete ${name}` };
+    return { cmd: `umount -l ${path} && rm -f ${path}` };
   }
 
   /** Removes the namespace's bind mount; the kernel frees it once no process is left in it. Idempotent. */

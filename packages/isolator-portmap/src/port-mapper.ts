@@ -14,13 +14,23 @@ import {
 import { CheckpointStore, type ContainerNetworkRecord } from "./checkpoint-store.js";
 import { EphemeralPortAllocator } from "./ephemeral-port-allocator.js";
 import { discoverHostNetwork, prepareHost, sysctlLine, type HostNetwork } from "./host-network.js";
-import { NetExec, type Netns } from "./net-exec.js";
+import { NetExec, type Netns, type ScriptStep } from "./net-exec.js";
 import { NetnsManager } from "./netns-manager.js";
 import { egressRateFor, type PortmapOptions } from "./options.js";
 import { rangesIntersect, showRanges } from "./port-ranges.js";
 import { checkHostPrerequisites } from "./prerequisites.js";
 import { snmpStatistics } from "./snmp.js";
-import { MAX_SLOTS, TcFilterManager, type ContainerFilterSpec, type EgressLimit } from "./tc-filter-manager.js";
+import {
+  containerLines,
+  INGRESS,
+  MAX_SLOTS,
+  sharedLines,
+  sharedPriorities,
+  TcFilterManager,
+  vethLines,
+  type ContainerFilterSpec,
+  type EgressLimit,
+} from "./tc-filter-manager.js";
 
 /** The subset of a pino logger the isolator writes to. */
 export interface PortmapLog {
@@ -40,6 +50,8 @@ export const LABEL_EPHEMERAL_PORTS = "tessera.portmap/ephemeral_ports";
 /** The network_infos entry name in container statuses. */
 export const NETWORK_NAME = "tessera/portmap";
 
+/** What `tc filter del` / `ip link del` say about something already gone. */
+const GONE = ["Cannot find", "not found", "doesn't exist", "does not exist"];
 const silent: PortmapLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -208,43 +220,40 @@ export class PortMapper {
     return { rate, ...(egressCeil !== undefined ? { ceil: egressCeil } : {}), ...(egressBurst !== undefined ? { burst: egressBurst } : {}) };
   }
 
+  /** Everything of one container in one shell (see NetExec.script): host side, then inside, then the shared filters. */
   private async setUp(r: ContainerNetworkRecord): Promise<void> {
     const { mac, mtu } = this.host;
-    const path = await this.netns.create(r.netns);
-    // Both ends carry the host's MAC: packets cross between the public interface, lo and the
-    // veths by redirection, never by routing, so every one of them must look addressed to "us".
-    await this.exec.batch(
-      "ip",
-      [
-        `link add ${r.veth} address ${mac} mtu ${mtu} type veth peer name eth0 address ${mac} mtu ${mtu} netns ${path}`,
-        `link set dev ${r.veth} up`,
-      ],
-      this.hostNetns,
-    );
     const spec = this.specOf(r);
-    await Promise.all([
-      (async () => {
-        await this.exec.sh(
-          [sysctlLine(`net/ipv6/conf/${r.veth}/disable_ipv6`, 1, true), sysctlLine(`net/ipv4/conf/${r.veth}/forwarding`, 0)].join("\n"),
-          this.hostNetns,
-        );
-        await this.filters.addHost(spec);
-      })(),
-      (async () => {
-        await this.exec.sh(this.containerSysctls(r).join("\n"), path);
-        await this.exec.batch(
-          "ip",
-          [
+    const inside = `nsenter --net=${r.netnsPath} --`;
+    await this.exec.script(
+      [
+        await this.netns.createStep(r.netns),
+        // Both ends carry the host's MAC: packets cross between the public interface, lo and the
+        // veths by redirection, never by routing, so every one of them must look addressed to "us".
+        {
+          cmd: "ip -batch -",
+          input: [
+            `link add ${r.veth} address ${mac} mtu ${mtu} type veth peer name eth0 address ${mac} mtu ${mtu} netns ${r.netnsPath}`,
+            `link set dev ${r.veth} up`,
+          ],
+        },
+        { cmd: "sh -e", input: [sysctlLine(`net/ipv6/conf/${r.veth}/disable_ipv6`, 1, true), sysctlLine(`net/ipv4/conf/${r.veth}/forwarding`, 0)] },
+        { cmd: `${inside} sh -e`, input: this.containerSysctls(r) },
+        {
+          cmd: `${inside} ip -batch -`,
+          input: [
             `link set dev lo address ${mac} mtu ${mtu} up`,
             `link set dev eth0 up`,
             `addr add ${this.host.ip}/${this.host.prefixLen} dev eth0`,
             ...(this.host.gateway ? [`route add default via ${this.host.gateway} dev eth0`] : []),
           ],
-          path,
-        );
-        await this.filters.addContainer(spec, path);
-      })(),
-    ]);
+        },
+        { cmd: `${inside} tc -batch -`, input: containerLines(spec, this.host) },
+        // Veth filters before the shared ones: a crash in between leaks nothing on shared devices.
+        { cmd: "tc -batch -", input: [...vethLines(spec, this.host), ...sharedLines(spec, this.host)] },
+      ],
+      { netns: this.hostNetns },
+    );
   }
 
   private containerSysctls(r: ContainerNetworkRecord): string[] {
@@ -378,20 +387,21 @@ export class PortMapper {
   private async tearDown(r: ContainerNetworkRecord): Promise<void> {
     if (this.live.get(r.containerId) === r) this.live.delete(r.containerId);
     const others = [...this.live.values()];
-    const errors: string[] = [];
-    const step = async (what: string, shared: boolean, fn: () => Promise<unknown>) => {
-      if (shared) return;
-      try {
-        await fn();
-      } catch (err) {
-        errors.push(`${what}: ${errText(err)}`);
-      }
-    };
+    const steps: ScriptStep[] = [];
     // Shared filters first (Mesos's order): a crash after this leaves nothing on shared devices.
-    await step("removing filters", others.some((o) => o.slot === r.slot), () => this.filters.removeShared(r.slot));
-    await step(`removing ${r.veth}`, others.some((o) => o.veth === r.veth), () => this.deleteLink(r.veth));
-    await step(`removing netns ${r.netns}`, others.some((o) => o.netns === r.netns), () => this.netns.remove(r.netns));
-    if (errors.length > 0) throw new Error(`cleanup of container ${r.containerId}: ${errors.join("; ")}`);
+    if (!others.some((o) => o.slot === r.slot)) {
+      for (const p of sharedPriorities(r.slot, this.host)) {
+        steps.push({ cmd: `tc filter del dev ${p.dev} parent ${INGRESS} prio ${p.prio}`, tolerate: GONE });
+      }
+    }
+    if (!others.some((o) => o.veth === r.veth)) steps.push({ cmd: `ip link del dev ${r.veth}`, tolerate: GONE });
+    const netnsStep = others.some((o) => o.netns === r.netns) ? undefined : await this.netns.removeStep(r.netns);
+    if (netnsStep) steps.push(netnsStep);
+    try {
+      await this.exec.script(steps, { netns: this.hostNetns, keepGoing: true });
+    } catch (err) {
+      throw new Error(`cleanup of container ${r.containerId}: ${errText(err)}`);
+    }
     await this.store.remove(r.containerId);
     if (!others.some((o) => o.slot === r.slot)) this.slots.delete(r.slot);
     if (!others.some((o) => o.ephemeral[0] === r.ephemeral[0])) this.ephemeral.release(r.ephemeral);

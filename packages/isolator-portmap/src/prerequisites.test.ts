@@ -32,11 +32,3 @@ describe("checkHostPrerequisites", () => {
     await expect(checkHostPrerequisites(new MachineWithout([]), 0)).resolves.toBeUndefined();
   });
 });
-
-describe("NetExec", () => {
-  it("quotes the batch line that failed", async () => {
-    const exec = new NetExec();
-    const err = await exec.batch("ip", ["link show dev lo", "link show dev no-such-device-xyz"]).catch((e: Error) => e);
-    expect(String(err)).toContain("ip -batch (2 commands) failed: `link show dev no-such-device-xyz`:");
-  });
-});

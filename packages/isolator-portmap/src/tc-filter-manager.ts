@@ -65,6 +65,15 @@ export function slotOfCookie(cookie: string | undefined): number | undefined {
   return Number.isInteger(slot) && slot < MAX_SLOTS ? slot : undefined;
 }
 
+/** The priorities a slot owns on the shared devices. */
+export function sharedPriorities(slot: number, host: Pick<HostNetwork, "iface">): Array<{ dev: string; prio: number }> {
+  return [
+    { dev: host.iface, prio: ARP_PRIO_BASE + slot },
+    { dev: host.iface, prio: IP_PRIO_BASE + slot },
+    { dev: "lo", prio: IP_PRIO_BASE + slot },
+  ];
+}
+
 const filter = (dev: string, protocol: "ip" | "arp", prio: number, rest: string) =>
   `filter add dev ${dev} parent ${INGRESS} protocol ${protocol} prio ${prio} u32 ${rest}`;
 const redirect = (dev: string) => `action mirred egress redirect dev ${dev}`;
@@ -153,17 +162,8 @@ export class TcFilterManager {
     private readonly hostNetns: Netns,
   ) {}
 
-  /** Veth filters first, then the shared ones, so a crash in between leaks nothing on shared devices. */
-  async addHost(spec: ContainerFilterSpec): Promise<void> {
-    await this.exec.batch("tc", [...vethLines(spec, this.host), ...sharedLines(spec, this.host)], this.hostNetns);
-  }
-
   async addShared(spec: ContainerFilterSpec): Promise<void> {
     await this.exec.batch("tc", sharedLines(spec, this.host), this.hostNetns);
-  }
-
-  async addContainer(spec: ContainerFilterSpec, netns: string): Promise<void> {
-    await this.exec.batch("tc", containerLines(spec, this.host), netns);
   }
 
   /** Slot → priorities it owns on `dev`, read from our cookies. */
