@@ -167,6 +167,9 @@ describe("buildLaunchSpec: limits, volumes, labels, parameters", () => {
       "/var/lib/tessera/sandbox/c-1/cache:/mnt/mesos/sandbox/data:rw",
       "shared:/vol:rw",
     ]);
+    expect(refused(docker({ volume_driver: "rexray" }, { volumes: [{ mode: "RW", container_path: "/v", source: { type: "DOCKER_VOLUME", docker_volume: { name: "a", driver: "local" } } }] }))).toBe(
+      "task.container.volumes[0].source.docker_volume.driver: one task can use one volume driver, got rexray and local",
+    );
     expect(refused(docker({}, { volumes: [{ mode: "RW", container_path: "/x", host_path: "../../etc" }] }))).toBe(
       'task.container.volumes[0].host_path: path "../../etc" leaves the sandbox',
     );

@@ -110,7 +110,8 @@ function insideSandbox(sandbox: string, relative: string, where: string): string
 
 function binds(container: mesos.ContainerInfo, launch: ContainerLaunch, o: SpecOptions, hostConfig: CreateSpec["HostConfig"]): string[] {
   const out = [`${launch.sandbox}:${o.sandboxDirectory}:rw`];
-  let driver: string | undefined;
+  // DockerInfo.volume_driver is the deprecated way to name it; Mesos still honours it.
+  let driver = container.docker?.volume_driver || undefined;
   container.volumes?.forEach((v, i) => {
     const where = `task.container.volumes[${i}]`;
     if (v.image) fail(`${where}.image`, "image volumes are not supported by the Docker containerizer");

@@ -7,7 +7,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanup, containersOf, dockerPrerequisites, freePort, IMAGE, until } from "../src/__fixtures__/docker-env.js";
 import { LABELS } from "../src/labels.js";
-import { sandboxFile, startTestAgent, startTestMaster } from "./fixtures/cluster.js";
+import { sandboxFile, sandboxOf, startTestAgent, startTestMaster } from "./fixtures/cluster.js";
 import { TestFramework } from "./fixtures/framework.js";
 
 const { run } = dockerPrerequisites("containerizer-docker: end to end through the scheduler API");
@@ -62,6 +62,11 @@ describe.skipIf(!run)("Docker tasks through the v1 scheduler API", () => {
       return res.ok ? res.text() : undefined;
     });
     expect(body).toBe("served-by-tessera\n");
+    // The agent's monitoring endpoint reads the Engine's stats through the containerizer.
+    const monitor = (await (await fetch(`${agent.url}/monitor/statistics`)).json()) as Array<{ executor_id: string; statistics: Record<string, number> }>;
+    const stats = monitor.find((m) => m.executor_id === task.task_id.value)?.statistics;
+    expect(stats?.mem_total_bytes).toBeGreaterThan(0);
+    expect(stats?.net_rx_bytes).toBeGreaterThan(0);
     await fw.client.kill(task.task_id.value, task.agent_id.value);
     expect((await fw.waitForEnd(task.task_id.value)).state).toBe("TASK_KILLED");
   });
@@ -118,11 +123,11 @@ describe.skipIf(!run)("Docker tasks through the v1 scheduler API", () => {
 
   it("runs a Docker task and a plain process task side by side on the same agent", async () => {
     const inDocker = await fw.launch("mixed-docker", { cpus: 0.1, mem: 32 }, () => ({
-      command: { value: "test -f /.dockerenv && echo in-docker; sleep 1" },
+      command: { value: 'echo "sandbox at $MESOS_SANDBOX"; sleep 1' },
       container: docker(),
     }));
     const plain = await fw.launch("mixed-process", { cpus: 0.1, mem: 32 }, () => ({
-      command: { value: "test -f /.dockerenv || echo on-host; sleep 1" },
+      command: { value: 'echo "sandbox at $MESOS_SANDBOX"; sleep 1' },
     }));
     await Promise.all([fw.waitForState(inDocker.task_id.value, "TASK_RUNNING"), fw.waitForState(plain.task_id.value, "TASK_RUNNING")]);
     const running = (await containersOf(engine, agent.agentId()!)).map((c) => c.Labels[LABELS.taskId]);
@@ -130,7 +135,9 @@ describe.skipIf(!run)("Docker tasks through the v1 scheduler API", () => {
     expect(running).not.toContain(plain.task_id.value);
     expect((await fw.waitForEnd(inDocker.task_id.value)).state).toBe("TASK_FINISHED");
     expect((await fw.waitForEnd(plain.task_id.value)).state).toBe("TASK_FINISHED");
-    expect(await sandboxFile(agentDir, await fw.containerIdOf(inDocker.task_id.value), "stdout")).toBe("in-docker\n");
-    expect(await sandboxFile(agentDir, await fw.containerIdOf(plain.task_id.value), "stdout")).toBe("on-host\n");
+    // Same command, two containerizers: the Docker task sees its sandbox mounted, the process task the host path.
+    expect(await sandboxFile(agentDir, await fw.containerIdOf(inDocker.task_id.value), "stdout")).toBe("sandbox at /mnt/mesos/sandbox\n");
+    const plainSandbox = await sandboxOf(agentDir, await fw.containerIdOf(plain.task_id.value));
+    expect(await sandboxFile(agentDir, await fw.containerIdOf(plain.task_id.value), "stdout")).toBe(`sandbox at ${plainSandbox}\n`);
   });
 });
