@@ -31,7 +31,9 @@ describe("agent runtime against a master", () => {
     expect(JSON.parse(read.body)).toEqual({ data: "hi\n", offset: 0 });
     const mesosPath = `/frameworks/${FW}/executors/echo/runs/${containerId}/stdout`;
     expect(JSON.parse((await h.get(a, `/files/read?path=${encodeURIComponent(mesosPath)}&offset=-1`)).body)).toEqual({ data: "", offset: 3 });
-    const listing = JSON.parse((await h.get(a, `/files/browse?path=/tasks/echo`)).body) as Array<{ path: string }>;
+    const browsed = await h.get(a, `/files/browse?path=/tasks/echo`);
+    expect(browsed.status).toBe(200);
+    const listing = JSON.parse(browsed.body) as Array<{ path: string }>;
     expect(listing.map((e) => e.path)).toContain("/tasks/echo/stdout");
   });
 

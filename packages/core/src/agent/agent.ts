@@ -52,7 +52,10 @@ export class Agent {
   private readonly completed: CompletedTask[] = [];
   private id?: string;
   private checkpointedResources: unknown[] = [];
-  private phase: "new" | "running" | "stopped" | "shutdown" = "new";
+  /** Event handlers still running; stop() lets them finish their checkpoint writes. */
+  private readonly inflight = new Set<Promise<unknown>>();
+  /** draining: killing everything before stopping or after SHUTDOWN; no new tasks are taken. */
+  private phase: "new" | "running" | "draining" | "stopped" | "shutdown" = "new";
 
   constructor(
     @inject(AGENT_CONFIG) readonly config: AgentConfig,
@@ -89,7 +92,7 @@ export class Agent {
       log,
       agentId: () => this.requireId(),
       switchUser: config.switchUser,
-      active: () => this.phase === "new" || this.phase === "running",
+      active: () => this.phase === "new" || this.phase === "running" || this.phase === "draining",
       sendStatus: (rec, f) => this.sendStatus(rec, f),
     });
   }
@@ -130,9 +133,16 @@ export class Agent {
    */
   async stop(opts: { killTasks?: boolean } = {}): Promise<void> {
     if (this.phase === "stopped") return;
-    if (opts.killTasks && this.phase === "running") await this.killAll("Agent stopping");
+    if (opts.killTasks && this.phase === "running") {
+      this.phase = "draining";
+      await this.killAll("Agent stopping");
+    }
     this.phase = "stopped";
     await this.link.stop();
+    // Handlers blocked on a hook that never returns must not hold the stop forever.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.inflight), new Promise<void>((res) => (timer = setTimeout(res, 2000)))]);
+    clearTimeout(timer);
     await this.updates.close();
     await this.hooks.agentLifecycle.stopping.promise();
   }
@@ -140,8 +150,11 @@ export class Agent {
   // ---- master → agent ------------------------------------------------------------------------
 
   private onEvent(e: AgentEvent): void {
-    const run = (what: string, p: Promise<unknown>) =>
-      void p.catch((err: unknown) => this.log.error({ event: e.type, err: errText(err) }, `${what} failed`));
+    const run = (what: string, p: Promise<unknown>) => {
+      const tracked = p.catch((err: unknown) => this.log.error({ event: e.type, err: errText(err) }, `${what} failed`));
+      this.inflight.add(tracked);
+      void tracked.finally(() => this.inflight.delete(tracked));
+    };
     switch (e.type) {
       case "REGISTERED":
         return run("registration", this.registered(e.registered.agent_id.value, false));
@@ -319,8 +332,10 @@ export class Agent {
   /** The master removed this agent: kill everything, forget the id, stop talking to it. */
   private async shutdown(message: string): Promise<void> {
     this.log.error({ message }, "master asked this agent to shut down");
-    this.phase = "shutdown";
+    if (this.phase !== "running") return;
+    this.phase = "draining";
     await this.killAll(`Agent shut down by the master: ${message}`);
+    this.phase = "shutdown";
     await this.meta.clearAgentId();
     this.id = undefined;
     await this.link.stop();
@@ -330,13 +345,11 @@ export class Agent {
   private async killAll(reason: string): Promise<void> {
     const live = this.tasks.all().filter((r) => !r.terminated);
     await Promise.all(live.map((r) => this.launcher.kill(r, killGraceMs(r.task.kill_policy), reason)));
-    await Promise.all(live.map((r) => r.started));
-    await Promise.all(live.map((r) => this.waitTerminated(r)));
-  }
-
-  private async waitTerminated(r: TaskRecord, timeoutMs = 30_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!r.terminated && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
+    // A container that ignores even SIGKILL must not hold the agent forever.
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((res) => (timer = setTimeout(res, 30_000)));
+    await Promise.race([Promise.all(live.map((r) => r.ended)), limit]);
+    clearTimeout(timer);
   }
 
   // ---- agent → master ------------------------------------------------------------------------
@@ -407,17 +420,19 @@ export class Agent {
   /** The framework acknowledged the task's terminal update: nothing of it is pending any more. */
   private async taskDone(frameworkId: string, taskId: string): Promise<void> {
     const rec = this.tasks.delete(frameworkId, taskId);
+    if (rec) {
+      // Moved in the same tick it leaves the table, so /files and /state never miss it.
+      this.completed.push({
+        frameworkId,
+        executorId: rec.executorId,
+        containerId: rec.containerId,
+        task: rec.task,
+        state: rec.state,
+        ...(rec.sandbox ? { sandbox: rec.sandbox } : {}),
+      });
+      if (this.completed.length > MAX_COMPLETED) this.completed.shift();
+    }
     await this.meta.removeTask(frameworkId, taskId);
-    if (!rec) return;
-    this.completed.push({
-      frameworkId,
-      executorId: rec.executorId,
-      containerId: rec.containerId,
-      task: rec.task,
-      state: rec.state,
-      ...(rec.sandbox ? { sandbox: rec.sandbox } : {}),
-    });
-    if (this.completed.length > MAX_COMPLETED) this.completed.shift();
   }
 
   // ---- views for the HTTP endpoints ------------------------------------------------------------

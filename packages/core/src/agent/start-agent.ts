@@ -34,8 +34,9 @@ export interface StartAgentOptions {
   resources?: string;
   /** Mesos text, e.g. "rack:a;zone:z1". */
   attributes?: string;
-  /** Modules config: a YAML/JSON file path, or the parsed object. */
+  /** Modules config: a YAML/JSON file path, or the parsed object (its paths resolve from `configBaseDir`). */
   config?: string | ModulesConfig;
+  configBaseDir?: string;
   /** Name the master and operators reach this agent by (default: host, or the machine's name when host is a wildcard). */
   hostname?: string;
   logger?: Logger;
@@ -92,7 +93,9 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
   const loader = new ModuleLoader({ log: log.child({ component: "modules" }) });
   if (opts.config !== undefined) {
     const { config, baseDir } =
-      typeof opts.config === "string" ? await readModulesConfig(opts.config) : { config: parseModulesConfig(opts.config), baseDir: workDir };
+      typeof opts.config === "string"
+        ? await readModulesConfig(opts.config)
+        : { config: parseModulesConfig(opts.config), baseDir: resolve(opts.configBaseDir ?? ".") };
     modules = await loader.load(config, { role: "agent", hooks, container, resolveFrom: baseDir });
   }
 

@@ -30,7 +30,7 @@ export class AgentHarness {
   async tearDown(): Promise<void> {
     for (const a of this.agents) await a.stop({ killTasks: true }).catch(() => undefined);
     await this.master.stop();
-    await rm(this.workDir, { recursive: true, force: true });
+    await rm(this.workDir, { recursive: true, force: true, maxRetries: 5 });
   }
 
   /** Starts an agent on the harness's work dir and waits until it has an id. */

@@ -115,6 +115,7 @@ export class StatusUpdateManager {
    * out-of-order uuid (which changes nothing), true once the head is acknowledged.
    */
   async acknowledge(key: StreamKey, uuid: string): Promise<boolean> {
+    if (this.closed) return false;
     const stream = this.streams.get(keyOf(key));
     const head = stream?.pending[0];
     if (!stream || !head || head.uuid !== uuid) {

@@ -185,8 +185,12 @@ export class TaskLauncher {
     rec.termination = t;
     rec.final = { state: fields.state, ...(fields.message ? { message: fields.message } : {}), ...(fields.reason ? { reason: fields.reason } : {}) };
     // Checkpoint the outcome first, so a crash right here still reports it after the restart.
-    await this.d.meta.writeTask(checkpointOf(rec));
-    await this.d.sendStatus(rec, fields);
+    try {
+      await this.d.meta.writeTask(checkpointOf(rec));
+      await this.d.sendStatus(rec, fields);
+    } finally {
+      rec.markEnded();
+    }
     await this.cleanup(rec);
     this.d.log.info({ taskId: rec.task.task_id.value, state: fields.state, message: fields.message }, "task ended");
     if (fields.state !== "TASK_FINISHED") await this.shareFate(rec, fields.state);
@@ -202,6 +206,7 @@ export class TaskLauncher {
       await this.d.sendStatus(rec, { state, message, ...(reason ? { reason } : {}), source: "SOURCE_AGENT" });
     } finally {
       rec.markStarted();
+      rec.markEnded();
     }
     await this.shareFate(rec, state);
   }

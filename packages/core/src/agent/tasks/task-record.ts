@@ -44,13 +44,18 @@ export interface TaskRecord extends TaskCheckpoint {
   /** Resolves once TASK_RUNNING (or the launch failure) was generated, so the terminal update comes after it. */
   started: Promise<void>;
   markStarted: () => void;
+  /** Resolves once the terminal status was generated (and checkpointed). */
+  ended: Promise<void>;
+  markEnded: () => void;
   termination?: ContainerTermination;
 }
 
 export function newTaskRecord(cp: TaskCheckpoint, resources: Resources, state: TaskState): TaskRecord {
   let markStarted!: () => void;
+  let markEnded!: () => void;
   const started = new Promise<void>((r) => (markStarted = r));
-  return { ...cp, resources, state, started, markStarted };
+  const ended = new Promise<void>((r) => (markEnded = r));
+  return { ...cp, resources, state, started, markStarted, ended, markEnded };
 }
 
 export function checkpointOf(r: TaskRecord): TaskCheckpoint {
