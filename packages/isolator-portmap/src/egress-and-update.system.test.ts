@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Testbed } from "./__fixtures__/testbed.js";
 import { PortMapper } from "./port-mapper.js";
 
-const { run } = checkPrerequisites("isolator-portmap: egress rate limit", [root, binary("ip", ["-V"]), binary("tc", ["-V"]), binary("nsenter", ["--version"])]);
+const { run } = checkPrerequisites("isolator-portmap: egress limit and updates", [root, binary("ip", ["-V"]), binary("tc", ["-V"]), binary("nsenter", ["--version"])]);
 
 const plan = (): LaunchPlan => ({ env: {}, mounts: [], labels: {} });
 const prepareOn = (mapper: PortMapper, id: string, resources: string) =>
@@ -27,7 +27,7 @@ async function measure(bed: Testbed, netns: string, port: number, ms: number): P
 }
 
 // Two beds (each its own host namespace), because the limit is an option of the isolator.
-describe.skipIf(!run)("egress rate limit (HTB in the container)", () => {
+describe.skipIf(!run)("egress rate limit (HTB in the container) and resource updates", () => {
   let limitedBed: Testbed;
   let openBed: Testbed;
   let limited: PortMapper;
@@ -65,5 +65,17 @@ describe.skipIf(!run)("egress rate limit (HTB in the container)", () => {
     const cls = limitedBed.exec("tc", ["-n", `${limitedBed.prefix}-slow`, "class", "show", "dev", "eth0"]);
     expect(cls).toMatch(/rate 20Mbit/);
     expect(limited.get("slow")!.egressRate).toBe(20_000_000);
+  });
+
+  it("moves the port filters when the task's ports change", async () => {
+    const ref = { containerId: "slow", frameworkId: "fw", agentId: "agent", taskId: "task-slow", sandbox: "/tmp/slow" };
+    const netns = limited.get("slow")!.netnsPath;
+    const server = await limitedBed.start(netns, ["serve", "31005", "slow"]);
+    expect((await limitedBed.connectFromClient(31005)).error).toBe("ECONNREFUSED");
+    await limited.update(ref, Resources.parse("cpus:4;mem:32;ports:[31005-31005]"));
+    expect(JSON.parse(String((await limitedBed.connectFromClient(31005)).reply)).name).toBe("slow");
+    await limited.update(ref, Resources.parse("cpus:4;mem:32"));
+    expect((await limitedBed.connectFromClient(31005)).error).toBe("ECONNREFUSED");
+    limitedBed.kill(server);
   });
 });
