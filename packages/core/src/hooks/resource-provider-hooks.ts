@@ -1,5 +1,6 @@
-import { AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncHook } from "tapable";
+import { AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncHook, SyncWaterfallHook } from "tapable";
 import type { Resources } from "../resources/index.js";
+import type { TaskLike } from "./types.js";
 
 /** An operation the master asks a provider to carry out on its resources. */
 export interface ProviderOperation {
@@ -32,6 +33,24 @@ export interface ResourceProvider {
   apply(operation: ProviderOperation): Promise<void>;
   /** After a master failover: align the provider's own state with these holdings. */
   reconcile(holdings: ProviderHolding[]): Promise<void>;
+  /**
+   * Optional: the master calls it once after registering the provider. The provider calls
+   * `changed` whenever `resources()` would return something else (e.g. a license server's new
+   * count); the master then re-reads it, rescinds outstanding offers holding units beyond the
+   * new total and sets the pool to it. Units running tasks hold stay theirs.
+   */
+  watch?(changed: () => void): void;
+  /** Optional: what operators should see of the provider (in /master/state and GET /modules). */
+  describe?(): Record<string, unknown>;
+}
+
+/** What a `launchTask` tap is told about the provider units of the task. */
+export interface ProviderLaunchContext {
+  frameworkId: string;
+  agentId: string;
+  provider: ResourceProvider;
+  /** The task's units of this provider (as allocated by `apply`). */
+  resources: Resources;
 }
 
 /** Master-side hooks for cluster-wide resource providers. */
@@ -55,5 +74,12 @@ export class ResourceProviderHooks {
      * (its resources are not offered until the next reconciliation succeeds).
      */
     reconcile: new AsyncSeriesHook<[ResourceProvider, ProviderHolding[]]>(["provider", "holdings"]),
+    /**
+     * A task holding units of `provider` was allocated them and is about to be sent to its
+     * agent, once per provider. A tap returns the task with what the agent should see added
+     * (labels for isolation hooks, environment variables of its command, e.g. the IP addresses
+     * it was given); task_id and resources must stay as they are.
+     */
+    launchTask: new SyncWaterfallHook<[TaskLike, ProviderLaunchContext]>(["task", "context"]),
   });
 }

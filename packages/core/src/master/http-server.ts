@@ -23,7 +23,7 @@ export interface MasterHttpOptions {
   log: Logger;
   promRegistry: PromRegistry;
   /** What `GET /modules` lists (the module loader's result). */
-  modules: () => { modules: unknown[]; warnings: string[] };
+  modules: () => { modules: unknown[]; warnings: string[]; [more: string]: unknown };
   /** Shown under `flags` in `/master/state`. */
   flags?: Record<string, string>;
   /** Largest request body accepted (default 8 MiB). */

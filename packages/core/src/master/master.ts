@@ -24,7 +24,9 @@ import {
 import type { FrameworkCapabilities, HierarchicalAllocator } from "../allocator/index.js";
 import type { AgentDescriptor, FrameworkDescriptor } from "../hooks/types.js";
 import type { MasterHooks } from "../hooks/node-hooks.js";
-import type { ResourceProvider } from "../hooks/resource-provider-hooks.js";
+import type { ProviderHolding, ResourceProvider } from "../hooks/resource-provider-hooks.js";
+import { providerAgentId } from "../allocator/index.js";
+import { minusClamped } from "../allocator/resource-math.js";
 import { ResourceError, Resources } from "../resources/index.js";
 import { offersProblem, planAccept, tasksOf, type PlannedTask } from "./accept.js";
 import { attributesRecord } from "./attributes.js";
@@ -60,6 +62,22 @@ export interface MasterConfig {
   statusUpdateRetryMaxMs: number;
   maxCompletedTasksPerFramework: number;
   maxCompletedFrameworks: number;
+}
+
+/** A resource provider's pool, for /master/state, GET /modules and metrics. */
+export interface ProviderPoolView {
+  id: string;
+  kind: string;
+  /** False while withheld: awaiting reconciliation after a failover, or its reconciliation failed. */
+  healthy: boolean;
+  total: Resources;
+  /** Held by live tasks. */
+  used: Resources;
+  /** In outstanding offers. */
+  offered: Resources;
+  holders: ProviderHolding[];
+  /** The provider's own `describe()`. */
+  details?: Record<string, unknown>;
 }
 
 export const DEFAULT_MASTER_CONFIG: Omit<MasterConfig, "masterId" | "hostname" | "port" | "version"> = {
@@ -108,6 +126,8 @@ export class Master {
   readonly startTime: number;
   electedTime: number | undefined;
   providers: ResourceProvider[] = [];
+  /** Providers whose last reconciliation failed: their pools are not offered. */
+  readonly unhealthyProviders = new Set<string>();
 
   /** Live (non-terminal and unreachable) tasks per agent. */
   private readonly agentTasks = new Map<string, Set<TaskRecord>>();
@@ -122,6 +142,11 @@ export class Master {
   private allocationScheduled = false;
   private stopped = false;
   private seq = { framework: 0, agent: 0, offer: 0 };
+  /** Agents from the registry still to re-register before providers are reconciled. */
+  private readonly awaitingReconcile = new Set<string>();
+  private providerIds: ReadonlySet<string> = new Set();
+  /** One pool refresh at a time per provider. */
+  private readonly refreshing = new Map<string, Promise<void>>();
 
   constructor(
     @inject(TOKENS.MasterConfig) readonly config: MasterConfig,
@@ -167,9 +192,19 @@ export class Master {
       seen.add(p.id);
       const res = await p.resources();
       if (!res.isEmpty()) this.allocator.addClusterResources(p.id, res);
+      p.watch?.(() => this.refreshProvider(p));
       this.log.info({ provider: p.id, kind: p.kind, resources: res.toString() }, "resource provider registered");
     }
     this.providers = providers;
+    this.providerIds = seen;
+    if (providers.length > 0) {
+      // After a failover, tasks holding provider units come back with their agents: the pools
+      // are withheld until every recovered agent re-registered (or timed out) and the providers
+      // were reconciled, so no unit a running task holds is offered meanwhile.
+      for (const id of this.recoveredAgents.keys()) this.awaitingReconcile.add(id);
+      if (this.awaitingReconcile.size === 0) await this.reconcileProviders();
+      else for (const p of providers) this.setPoolActive(p.id, false);
+    }
 
     this.allocationTimer = setInterval(() => this.guard("allocation cycle", () => this.allocate()), this.config.allocationIntervalMs);
     this.allocationTimer.unref();
@@ -587,7 +622,7 @@ export class Master {
       switch (op.kind) {
         case "launch":
         case "launch_group": {
-          const failure = await this.allocateProviderResources(fw, op.tasks);
+          const failure = await this.allocateProviderResources(fw, agentId, op.tasks);
           if (failure !== undefined) {
             for (const t of op.tasks) {
               this.sendMasterUpdate(fw, { taskId: t.info.task_id.value, state: "TASK_ERROR", agentId, reason: "REASON_TASK_INVALID", message: failure });
@@ -669,7 +704,8 @@ export class Master {
   }
 
   /** Cluster-wide resources in launched tasks: each provider must agree (apply ALLOCATE). */
-  private async allocateProviderResources(fw: FrameworkRecord, tasks: PlannedTask[]): Promise<string | undefined> {
+  private async allocateProviderResources(fw: FrameworkRecord, agentId: string, tasks: PlannedTask[]): Promise<string | undefined> {
+    const done: Array<[TaskRecord, ResourceProvider]> = [];
     for (const t of tasks) {
       for (const provider of this.providers) {
         const mine = t.resources.fromProvider(provider.id);
@@ -680,15 +716,30 @@ export class Master {
           await provider.apply(operation);
           this.hooks.resourceProviders.operationApplied.call(operation, provider);
         } catch (e) {
+          // All or nothing: what earlier tasks of this operation were given goes back.
+          for (const [task, p] of done) this.releaseProviderResources(task, p);
           return `resource provider ${provider.id} refused ${mine.toString()}: ${errorMessage(e)}`;
         }
+        done.push([{ id: t.info.task_id.value, frameworkId: fw.id, resources: mine } as TaskRecord, provider]);
+      }
+    }
+    for (const t of tasks) {
+      for (const provider of this.providers) {
+        const mine = t.resources.fromProvider(provider.id);
+        if (mine.isEmpty() || !this.hooks.resourceProviders.launchTask.isUsed()) continue;
+        const changed = this.hooks.resourceProviders.launchTask.call(t.info, { frameworkId: fw.id, agentId, provider, resources: mine }) as m.TaskInfo;
+        if (changed?.task_id?.value !== t.info.task_id.value) {
+          this.log.warn({ provider: provider.id, taskId: t.info.task_id.value }, "a launchTask tap changed the task id; ignored");
+          continue;
+        }
+        t.info = { ...changed, resources: t.info.resources };
       }
     }
     return undefined;
   }
 
-  private releaseProviderResources(task: TaskRecord): void {
-    for (const provider of this.providers) {
+  private releaseProviderResources(task: TaskRecord, only?: ResourceProvider): void {
+    for (const provider of only ? [only] : this.providers) {
       const mine = task.resources.fromProvider(provider.id);
       if (mine.isEmpty()) continue;
       const operation = { id: randomUUID(), providerId: provider.id, type: "RELEASE" as const, frameworkId: task.frameworkId, taskId: task.id, resources: mine };
@@ -698,6 +749,111 @@ export class Master {
         .then(() => this.hooks.resourceProviders.operationApplied.call(operation, provider))
         .catch((e) => this.log.error({ provider: provider.id, taskId: task.id, err: errorMessage(e) }, "resource provider failed to release"));
     }
+  }
+
+  /** Units of the registered providers' pools among `res`. */
+  private poolUnits(res: Resources): Resources {
+    if (this.providerIds.size === 0) return Resources.empty();
+    return res.filter((e) => e.providerId !== undefined && this.providerIds.has(e.providerId));
+  }
+
+  private setPoolActive(providerId: string, active: boolean): void {
+    const pool = providerAgentId(providerId);
+    if (this.allocator.total(pool) === undefined) return;
+    if (active) this.allocator.activateAgent(pool);
+    else this.allocator.deactivateAgent(pool);
+  }
+
+  /** Each provider's pool as operators see it: its total, units held by tasks and in offers, and who holds them. */
+  providerPools(): ProviderPoolView[] {
+    return this.providers.map((p) => {
+      const holders = this.providerHoldings(p);
+      let used = Resources.empty();
+      for (const h of holders) used = used.plus(h.resources.unallocated());
+      let offered = Resources.empty();
+      for (const o of this.offers.values()) offered = offered.plus(o.resources.fromProvider(p.id).unallocated());
+      let details: Record<string, unknown> | undefined;
+      try {
+        details = p.describe?.();
+      } catch (e) {
+        details = { error: errorMessage(e) };
+      }
+      return {
+        id: p.id,
+        kind: p.kind,
+        healthy: !this.unhealthyProviders.has(p.id) && this.awaitingReconcile.size === 0,
+        total: this.allocator.total(providerAgentId(p.id)) ?? Resources.empty(),
+        used,
+        offered,
+        holders,
+        ...(details !== undefined && { details }),
+      };
+    });
+  }
+
+  /** What each live task holds of `provider`, as the agents reported it. */
+  providerHoldings(provider: ResourceProvider): ProviderHolding[] {
+    const out: ProviderHolding[] = [];
+    for (const fw of this.frameworks.values()) {
+      for (const t of fw.tasks.values()) {
+        if (isTerminalTaskState(t.state)) continue;
+        const mine = t.resources.fromProvider(provider.id);
+        if (!mine.isEmpty()) out.push({ frameworkId: fw.id, taskId: t.id, resources: mine });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs the `reconcile` hook and `provider.reconcile` with what live tasks hold of each
+   * provider. A provider that fails is unhealthy: its pool is not offered until a later
+   * reconciliation succeeds.
+   */
+  async reconcileProviders(): Promise<void> {
+    for (const p of this.providers) {
+      const holdings = this.providerHoldings(p);
+      try {
+        await this.hooks.resourceProviders.reconcile.promise(p, holdings);
+        await p.reconcile(holdings);
+        this.unhealthyProviders.delete(p.id);
+        this.setPoolActive(p.id, true);
+        this.log.info({ provider: p.id, holdings: holdings.length }, "resource provider reconciled");
+      } catch (e) {
+        this.unhealthyProviders.add(p.id);
+        this.setPoolActive(p.id, false);
+        this.log.error({ provider: p.id, err: errorMessage(e) }, "resource provider failed to reconcile; its resources are not offered");
+      }
+    }
+    this.scheduleAllocation();
+  }
+
+  /** A provider said its resources changed: follow, one refresh at a time. */
+  refreshProvider(p: ResourceProvider): Promise<void> {
+    const run = (this.refreshing.get(p.id) ?? Promise.resolve()).then(() => this.applyProviderTotal(p));
+    const tail = run.catch((e: unknown) => this.log.error({ provider: p.id, err: errorMessage(e) }, "refreshing a resource provider failed"));
+    this.refreshing.set(p.id, tail);
+    return tail;
+  }
+
+  /** Rescinds offers holding units beyond the new total (oldest offers keep theirs first), then sets the pool. */
+  private async applyProviderTotal(p: ResourceProvider): Promise<void> {
+    if (this.stopped) return;
+    const total = (await p.resources()).unallocated();
+    let room = minusClamped(total, this.providerHoldings(p).reduce((s, h) => s.plus(h.resources.unallocated()), Resources.empty()));
+    let rescinded = 0;
+    for (const offer of [...this.offers.values()]) {
+      const part = offer.resources.fromProvider(p.id).unallocated();
+      if (part.isEmpty()) continue;
+      if (room.contains(part)) {
+        room = room.minus(part);
+        continue;
+      }
+      this.removeOffer(offer, { rescind: true, recover: true });
+      rescinded++;
+    }
+    this.allocator.setClusterResources(p.id, total);
+    this.log.info({ provider: p.id, resources: total.toString(), rescinded }, "resource provider's resources changed");
+    this.scheduleAllocation();
   }
 
   // ------------------------------------------------------------------ tasks
@@ -755,6 +911,12 @@ export class Master {
     this.agentTasks.get(task.agentId)?.delete(task);
     this.pendingKills.get(task.agentId)?.delete(task);
     if (opts.recover) this.allocator.recoverResources(task.frameworkId, task.agentId, task.resources, undefined, this.now());
+    else {
+      // The caller recovers the agent's part (agent or framework removal); pool units live in
+      // the providers' pools, which removing an agent does not touch.
+      const pooled = this.poolUnits(task.resources);
+      if (!pooled.isEmpty()) this.allocator.recoverResources(task.frameworkId, task.agentId, pooled, undefined, this.now());
+    }
     this.releaseProviderResources(task);
     if (task.executorId !== undefined) {
       const stillUsed = [...(this.agentTasks.get(task.agentId) ?? [])].some((t) => t.frameworkId === task.frameworkId && t.executorId === task.executorId);
@@ -867,6 +1029,7 @@ export class Master {
     const info = { ...body.agent_info, id: { value: id } };
     const now = this.now();
 
+    const wasUnreachable = this.unreachableAgents.has(id);
     for (const f of body.frameworks) {
       const fid = f.id?.value;
       if (fid !== undefined && !this.frameworks.has(fid) && !this.isCompletedFramework(fid)) this.recoverFramework(fid, f as m.FrameworkInfo);
@@ -899,6 +1062,8 @@ export class Master {
       this.allocator.addAgent(id, { hostname: info.hostname, attributes: agent.attributes, total, allocated });
     }
     this.reconcileAgentTasks(agent, reported);
+    if (this.awaitingReconcile.delete(id) && this.awaitingReconcile.size === 0) this.guard("reconciling resource providers", () => this.reconcileProviders());
+    else if (wasUnreachable && this.awaitingReconcile.size === 0) this.guard("reconciling resource providers", () => this.reconcileProviders());
     for (const e of body.executor_infos) {
       if (e.framework_id) agent.executors.set(`${e.framework_id.value}/${e.executor_id.value}`, e as m.ExecutorInfo);
     }
@@ -1107,6 +1272,10 @@ export class Master {
       this.unreachableAgents.set(id, { info, since: this.now() });
       this.log.warn({ agentId: id }, "agent did not re-register after master failover; marked unreachable");
       await this.registry.markUnreachable(id, this.now()).catch((e) => this.log.error({ agentId: id, err: errorMessage(e) }, "registry write failed"));
+    }
+    if (this.awaitingReconcile.size > 0) {
+      this.awaitingReconcile.clear();
+      await this.reconcileProviders();
     }
   }
 

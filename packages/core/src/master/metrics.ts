@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from "prom-client";
+import { rangesSize, type Resources } from "../resources/index.js";
 import type { Master } from "./master.js";
 import { usedOnAgent } from "./state-view.js";
 
@@ -65,9 +66,26 @@ export function metricsSnapshot(master: Master, elected: boolean): Record<string
     out[`master/${name}_used`] = used;
     out[`master/${name}_percent`] = total > 0 ? used / total : 0;
   }
+  for (const pool of master.providerPools()) {
+    for (const name of pool.total.plus(pool.used).names()) {
+      out[`provider/${pool.id}/${name}/total`] = units(pool.total, name);
+      out[`provider/${pool.id}/${name}/used`] = units(pool.used, name);
+      out[`provider/${pool.id}/${name}/offered`] = units(pool.offered, name);
+    }
+  }
   for (const c of COUNTERS) out[`master/${c}`] = master.counters.get(c);
   for (const [name, n] of master.counters.entries()) if (name.startsWith("messages_")) out[`master/${name}`] = n;
   return out;
+}
+
+/** How many units of `name`: a scalar's amount, a set's items, a range list's values. */
+function units(res: Resources, name: string): number {
+  const named = res.named(name);
+  const first = named.entries()[0];
+  if (first === undefined) return 0;
+  if (first.type === "SCALAR") return named.scalar(name);
+  if (first.type === "SET") return named.set(name).length;
+  return rangesSize(named.ranges(name));
 }
 
 const promName = (key: string) => `tessera_${key.replace(/[^a-zA-Z0-9_]/g, "_")}`;
@@ -79,7 +97,7 @@ export function masterPromRegistry(snapshot: () => Record<string, number>): Regi
   // One snapshot per scrape, shared by every metric's collect().
   const read = () => (cached ??= snapshot());
   const counterKeys = new Set<string>([...COUNTERS, ...TERMINAL_COUNTS.map((s) => `tasks_${stateKey(s)}`)].map((k) => `master/${k}`));
-  const keys = Object.keys(snapshot()).filter((k) => !k.startsWith("master/messages_"));
+  const keys = Object.keys(snapshot()).filter((k) => !k.startsWith("master/messages_") && !k.startsWith("provider/"));
   for (const key of keys) {
     const help = `Mesos metric ${key}`;
     if (counterKeys.has(key)) {
@@ -111,6 +129,21 @@ export function masterPromRegistry(snapshot: () => Record<string, number>): Regi
     collect() {
       this.reset();
       for (const [key, n] of Object.entries(read())) if (key.startsWith("master/messages_")) this.inc({ type: key.slice("master/messages_".length) }, n);
+    },
+  });
+  new Gauge({
+    name: "tessera_provider_resources",
+    help: "Units of cluster-wide resource providers' pools: total, used by tasks, offered",
+    labelNames: ["provider", "resource", "state"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [key, n] of Object.entries(read())) {
+        if (!key.startsWith("provider/")) continue;
+        const [, provider, ...rest] = key.split("/");
+        const state = rest.pop()!;
+        this.set({ provider: provider!, resource: rest.join("/"), state }, n);
+      }
     },
   });
   const metrics = registry.metrics.bind(registry);

@@ -1,5 +1,6 @@
 import type { AgentInfo } from "../api/agent-protocol/common.js";
 import type * as m from "../api/mesos/index.js";
+import type { Storage } from "../registry/storage.js";
 
 /** What survives a master restart, as the master reads it at start. */
 export interface RecoveredState {
@@ -27,5 +28,7 @@ export interface MasterRegistry {
   markGone(id: string): Promise<void>;
   addFramework(id: string, info: m.FrameworkInfo): Promise<void>;
   removeFramework(id: string): Promise<void>;
+  /** Optional: a module's own durable namespace (e.g. the license seats tasks hold). */
+  moduleState?(moduleName: string): Storage;
   close?(): Promise<void> | void;
 }

@@ -14,6 +14,7 @@ import { createMasterHandler } from "./http-server.js";
 import { AlwaysLeader, type LeaderElection } from "./leader.js";
 import { DEFAULT_MASTER_CONFIG, Master, type MasterConfig } from "./master.js";
 import { masterPromRegistry, metricsSnapshot } from "./metrics.js";
+import { providerPoolsJson } from "./state-view.js";
 import type { MasterRegistry } from "./registry-port.js";
 import { TOKENS } from "./tokens.js";
 
@@ -169,7 +170,7 @@ export async function startMaster(options: StartMasterOptions = {}): Promise<Run
       leader,
       log,
       promRegistry,
-      modules: () => ({ modules: loader.list(), warnings: loaded?.warnings ?? [] }),
+      modules: () => ({ modules: loader.list(), warnings: loaded?.warnings ?? [], resource_providers: providerPoolsJson(master) }),
       flags: {
         allocation_interval: `${config.allocationIntervalMs / 1000}secs`,
         offer_timeout: config.offerTimeoutMs === undefined ? "" : `${config.offerTimeoutMs / 1000}secs`,

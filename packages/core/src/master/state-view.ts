@@ -170,7 +170,22 @@ export function masterStateJson(master: Master, extra: { leaderUrl?: string; fla
     completed_frameworks: master.completedFrameworks.map((c) => frameworkState(master, c.record, true)),
     orphan_tasks: [],
     unregistered_frameworks: [],
+    resource_providers: providerPoolsJson(master),
   };
+}
+
+/** Cluster-wide resource providers' pools: totals, what tasks hold and offers carry, and the holders. */
+export function providerPoolsJson(master: Master) {
+  return master.providerPools().map((p) => ({
+    id: p.id,
+    kind: p.kind,
+    healthy: p.healthy,
+    total_resources: p.total.toJSON(),
+    used_resources: p.used.toJSON(),
+    offered_resources: p.offered.toJSON(),
+    holders: p.holders.map((h) => ({ framework_id: h.frameworkId, ...(h.taskId !== undefined && { task_id: h.taskId }), resources: h.resources.toJSON() })),
+    ...(p.details !== undefined && { details: p.details }),
+  }));
 }
 
 // ---------------------------------------------------------------- operator API (v1) bodies
