@@ -202,6 +202,27 @@ describe("ProcessContainerizer", () => {
     );
   });
 
+  it("says so when the supervisor cannot open stdout in the sandbox", async () => {
+    const l = launchOf({ value: "true" });
+    mkdirSync(join(l.sandbox, "stdout"));
+    await expect(pc.launch(l)).rejects.toThrow("process containerizer: cannot open stdout and stderr in the sandbox");
+  });
+
+  it("keeps tasks and their reports when the launcher dies, and starts a new one for the next launch", async () => {
+    const l = launchOf({ value: "echo started; while [ ! -e go ]; do sleep 0.05; done; exit 6" });
+    await start(pc, l);
+    await until("started", () => out(l) === "started\n");
+    const launchers = scanProcesses().filter((p) => p.ppid === process.pid && readFileSync(`/proc/${p.pid}/cmdline`, "latin1").startsWith("tessera-supervisor"));
+    expect(launchers.length).toBe(1);
+    process.kill(launchers[0]!.pid, "SIGKILL");
+    writeFileSync(join(l.sandbox, "go"), "");
+    expect(await pc.wait(l.containerId)).toMatchObject({ exitCode: 6 });
+    const next = launchOf({ value: "echo again" });
+    await start(pc, next);
+    expect((await pc.wait(next.containerId)).state).toBe("TASK_FINISHED");
+    expect(out(next)).toBe("again\n");
+  });
+
   it("refuses to launch the same container twice and to wait for one it never had", async () => {
     const l = launchOf({ value: "true" });
     await start(pc, l);

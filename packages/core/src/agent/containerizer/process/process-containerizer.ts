@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
 import { z } from "zod";
 import type {
   CheckpointedContainer,
@@ -16,12 +14,15 @@ import { CommandError, taskCommand } from "./command.js";
 import { lostTermination, parseExitFile, terminationOf } from "./exit-status.js";
 import { prepareMounts } from "./mounts.js";
 import { bootId, clockTicks, pageSize, readProcStat, scanProcesses, type ProcStat } from "./procfs.js";
-import { EXIT_FILE, SUPERVISOR_NAME, SUPERVISOR_SCRIPT, taskChain } from "./supervisor.js";
+import { Launcher } from "./launcher.js";
+import { EXIT_FILE, taskChain } from "./supervisor.js";
 import { findTools, type Tools } from "./tools.js";
 
 export interface ProcessContainerizerOptions {
-  /** How often containers without a supervisor of ours (recovered ones) are checked, ms. Default 250. */
+  /** How often recovered containers (whose supervisors cannot report to us) are checked, ms. Default 250. */
   pollIntervalMs?: number;
+  /** How often every container is checked for a supervisor killed before it could report, ms. Default 10 000. */
+  sweepIntervalMs?: number;
   /** Paths of host programs; found in PATH by default. */
   tools?: Partial<Tools>;
   /** Ended containers remembered for late wait()/destroy() calls. Default 10 000. */
@@ -44,9 +45,8 @@ interface Container extends SupervisedData {
   sandbox: string;
   killed: boolean;
   settled: boolean;
-  /** Our child when this instance launched it: its exit event says when the task ended. */
-  child?: ChildProcess;
-  childExited: boolean;
+  /** The launcher request that started it (containers launched by this instance). */
+  request?: number;
   ready: Promise<void>;
   done: Promise<ContainerTermination>;
   settle(t: ContainerTermination): void;
@@ -56,7 +56,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * Runs each task as plain processes under a tiny per-task supervisor shell that survives the agent
- * (see SUPERVISOR_SCRIPT): stdout and stderr go to files in the sandbox, the task's exit status to
+ * (see supervisorRequest): stdout and stderr go to files in the sandbox, the task's exit status to
  * EXIT_FILE there. The task has its own process group; destroy signals the whole group.
  */
 export class ProcessContainerizer implements Containerizer {
@@ -69,13 +69,41 @@ export class ProcessContainerizer implements Containerizer {
   private readonly live = new Map<string, Container>();
   private readonly ended = new Map<string, ContainerTermination>();
   private readonly polled = new Set<Container>();
+  private readonly byRequest = new Map<number, Container>();
+  private readonly launcher: Launcher;
   private timer: NodeJS.Timeout | undefined;
+  private readonly sweeper: NodeJS.Timeout;
   private procCache: { at: number; procs: ProcStat[] } | undefined;
+  private closed = false;
 
   constructor(options: ProcessContainerizerOptions = {}) {
     this.tools = findTools(options.tools);
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.rememberEnded = options.rememberEnded ?? 10_000;
+    this.launcher = new Launcher(
+      this.tools.sh,
+      (id) => {
+        const c = this.byRequest.get(id);
+        if (c) void this.check(c);
+      },
+      (strayPid) => this.signal(strayPid, "SIGKILL"),
+      () => this.byRequest.size > 0,
+    );
+    this.sweeper = setInterval(() => {
+      for (const c of this.live.values()) if (c.pgid !== 0 && !this.polled.has(c) && !this.supervisorAlive(c)) void this.check(c);
+    }, options.sweepIntervalMs ?? 10_000).unref();
+  }
+
+  /**
+   * Stops the launcher and timers, so nothing of this containerizer keeps the process alive; tasks
+   * and their supervisors keep running (an agent shutting down, to be recovered by the next one).
+   */
+  close(): void {
+    this.closed = true;
+    this.launcher.close();
+    clearInterval(this.sweeper);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   async launch(l: ContainerLaunch): Promise<{ pid?: number; data?: Record<string, unknown> }> {
@@ -94,57 +122,46 @@ export class ProcessContainerizer implements Containerizer {
     const chain = taskChain(this.tools, {
       file: cmd.file,
       argv: cmd.argv,
+      env: cmd.env,
       mounts,
       ...(l.plan.netnsPath !== undefined ? { netnsPath: l.plan.netnsPath } : {}),
       ...(l.plan.wrapper && l.plan.wrapper.length > 0 ? { wrapper: l.plan.wrapper } : {}),
       ...(user ? { user } : {}),
     });
 
-    const child = spawn(this.tools.sh, ["-c", SUPERVISOR_SCRIPT, SUPERVISOR_NAME, ...chain], {
-      argv0: SUPERVISOR_NAME,
-      cwd: l.sandbox,
-      env: cmd.env,
-      detached: true,
-      stdio: ["ignore", "ignore", "ignore", "pipe"],
-    });
-    child.unref();
-    const supervisorPid = child.pid;
-    // Read before yielding to the event loop: the supervisor cannot have been reaped yet.
-    const supervisorStart = supervisorPid === undefined ? undefined : readProcStat(supervisorPid)?.start;
-
+    const { id: request, started } = this.launcher.start(l.sandbox, chain);
     let markReady!: () => void;
     let failReady!: (e: unknown) => void;
     const c = this.track({
       id,
       sandbox: l.sandbox,
-      supervisorPid: supervisorPid ?? 0,
-      supervisorStart: supervisorStart ?? 0,
+      supervisorPid: 0,
+      supervisorStart: 0,
       pgid: 0,
       bootId: this.boot,
-      child,
       ready: new Promise<void>((res, rej) => {
         markReady = res;
         failReady = rej;
       }),
     });
     c.ready.catch(() => undefined);
-    child.once("exit", () => {
-      c.childExited = true;
-      c.ready.then(() => this.check(c), () => undefined);
-    });
-
+    c.request = request;
+    this.byRequest.set(request, c);
     try {
-      if (supervisorPid === undefined || supervisorStart === undefined) {
-        throw await new Promise<Error>((res) => child.once("error", res));
-      }
-      const pid = await this.reportedPid(child, l.sandbox);
-      c.pgid = this.checkedPgid(pid);
+      const s = await started;
+      c.pgid = this.checkedPgid(s.taskPid);
+      c.supervisorPid = s.supervisorPid;
+      // A supervisor that already ended and was reaped has no start time: it then never counts as alive.
+      c.supervisorStart = readProcStat(s.supervisorPid)?.start ?? 0;
       markReady();
-      return { pid, data: { supervisorPid, supervisorStart, pgid: c.pgid, bootId: this.boot } };
+      // The task may have ended before we knew its group.
+      void this.check(c);
+      return { pid: c.pgid, data: { supervisorPid: c.supervisorPid, supervisorStart: c.supervisorStart, pgid: c.pgid, bootId: this.boot } };
     } catch (err) {
       failReady(err);
       this.live.delete(id);
-      if (supervisorPid !== undefined && !c.childExited) child.kill("SIGKILL");
+      this.byRequest.delete(request);
+      this.launcher.holdOpen();
       throw err;
     }
   }
@@ -173,18 +190,18 @@ export class ProcessContainerizer implements Containerizer {
     const until = async (deadline: number) => {
       while (!c.settled && Date.now() < deadline) {
         await Promise.race([c.done, sleep(step)]);
-        if (!c.child || c.childExited) await this.check(c);
+        await this.check(c);
       }
     };
-    this.signal(c, "SIGTERM");
+    this.signal(c.pgid, "SIGTERM");
     await until(Date.now() + Math.max(0, gracePeriodMs));
     if (!c.settled) {
-      this.signal(c, "SIGKILL");
+      this.signal(c.pgid, "SIGKILL");
       await until(Infinity);
     }
     // The supervisor killed what was left; wait until the kernel has them all gone.
     for (let i = 0; i < 400 && this.groupAlive(c.pgid); i++) {
-      this.signal(c, "SIGKILL");
+      this.signal(c.pgid, "SIGKILL");
       await sleep(step);
     }
   }
@@ -254,17 +271,17 @@ export class ProcessContainerizer implements Containerizer {
     };
   }
 
-  private track(init: SupervisedData & { id: string; sandbox: string; ready: Promise<void>; child?: ChildProcess }): Container {
+  private track(init: SupervisedData & { id: string; sandbox: string; ready: Promise<void> }): Container {
     let settle!: (t: ContainerTermination) => void;
     const done = new Promise<ContainerTermination>((r) => (settle = r));
-    const c: Container = { ...init, killed: false, settled: false, childExited: false, done, settle };
+    const c: Container = { ...init, killed: false, settled: false, done, settle };
     this.live.set(c.id, c);
     return c;
   }
 
   /** Settles the container if it has ended: exit file written, or supervisor and task both gone. */
   private async check(c: Container): Promise<void> {
-    if (c.settled) return;
+    if (c.settled || c.pgid === 0) return;
     const status = await readExitFile(c.sandbox);
     if (c.settled) return;
     if (status !== undefined) return this.finish(c, terminationOf(status, c.killed));
@@ -279,6 +296,7 @@ export class ProcessContainerizer implements Containerizer {
   private finish(c: Container, t: ContainerTermination): void {
     c.settled = true;
     this.live.delete(c.id);
+    if (c.request !== undefined && this.byRequest.delete(c.request) && !this.closed) this.launcher.holdOpen();
     this.polled.delete(c);
     if (this.polled.size === 0 && this.timer) {
       clearInterval(this.timer);
@@ -293,15 +311,16 @@ export class ProcessContainerizer implements Containerizer {
     if (this.ended.size > this.rememberEnded) this.ended.delete(this.ended.keys().next().value!);
   }
 
+  // Keeps the process alive while it polls, as waiting on I/O would; close() stops it.
   private poll(c: Container): void {
+    if (this.closed) return;
     this.polled.add(c);
     this.timer ??= setInterval(() => {
       for (const p of this.polled) void this.check(p);
-    }, this.pollIntervalMs).unref();
+    }, this.pollIntervalMs);
   }
 
   private supervisorAlive(c: Container): boolean {
-    if (c.child) return !c.childExited;
     const st = readProcStat(c.supervisorPid);
     return st !== undefined && st.start === c.supervisorStart && st.state !== "Z" && st.state !== "X";
   }
@@ -317,10 +336,10 @@ export class ProcessContainerizer implements Containerizer {
     return this.processes().some((p) => p.pgid === pgid && p.state !== "Z" && p.state !== "X");
   }
 
-  private signal(c: Container, sig: NodeJS.Signals): void {
-    if (c.pgid <= 1 || c.pgid === this.ownPgid) return; // never the whole host, never the agent
+  private signal(pgid: number, sig: NodeJS.Signals): void {
+    if (!Number.isSafeInteger(pgid) || pgid <= 1 || pgid === this.ownPgid) return; // never the whole host, never the agent
     try {
-      process.kill(-c.pgid, sig);
+      process.kill(-pgid, sig);
     } catch {
       // Already gone.
     }
@@ -335,27 +354,6 @@ export class ProcessContainerizer implements Containerizer {
   private checkedPgid(pid: number): number {
     if (!Number.isSafeInteger(pid) || pid <= 1 || pid === this.ownPgid) throw new Error(`process containerizer: supervisor reported an impossible task pid ${pid}`);
     return pid;
-  }
-
-  /** The task's pid, as the supervisor reports it on fd 3 once the task is forked. */
-  private reportedPid(child: ChildProcess, sandbox: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const pipe = child.stdio[3] as Readable;
-      let buf = "";
-      pipe.setEncoding("utf8");
-      pipe.on("data", (d: string) => {
-        buf += d;
-        const nl = buf.indexOf("\n");
-        if (nl >= 0) {
-          resolve(Number(buf.slice(0, nl)));
-          pipe.destroy();
-        }
-      });
-      pipe.once("close", () => {
-        if (!buf.includes("\n")) reject(new Error(`process containerizer: the supervisor ended before starting the task (is ${sandbox} writable? see its stderr file)`));
-      });
-      child.once("error", reject);
-    });
   }
 
   private switchTo(user: string | undefined, isRoot: boolean): { uid: number; gid: number } | undefined {

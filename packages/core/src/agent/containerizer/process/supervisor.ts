@@ -3,29 +3,46 @@ import type { Tools } from "./tools.js";
 /** Where the supervisor records the task's status, in the sandbox: one number and a newline. */
 export const EXIT_FILE = ".tessera-exit-status";
 
-/** argv[0] of the supervisor, so operators can tell supervisors apart in `ps`. */
+/** argv[0] of the launcher, and so of every supervisor forked from it: how operators find them in `ps`. */
 export const SUPERVISOR_NAME = "tessera-supervisor";
 
 /**
- * The per-task supervisor: a POSIX shell started detached (its own session), so it outlives the
- * agent. It runs the task chain in the background (the chain starts with setsid: the task gets its
- * own session and process group, whose id is the pid it reports on fd 3), waits for it, kills what
- * is left in the group (as a container ends whole), and writes the status the shell saw (128+N for
- * signal N) to EXIT_FILE. No shell variable is set before the task starts, so none can leak into
- * its environment; SIGPIPE is ignored only after, so a dead agent cannot kill the supervisor.
+ * The launcher: one small shell per containerizer that forks a supervisor per request. Forking a
+ * 1 MB shell instead of the agent's large Node process keeps launches cheap and the event loop free.
+ * Requests are lines of shell the containerizer writes with every value single-quoted. It ignores
+ * SIGPIPE (a supervisor must not die writing to a dead agent; env --default-signal gives the task
+ * default handlers again), exits when the agent closes its stdin, and reaps supervisors with `jobs`.
  */
-export const SUPERVISOR_SCRIPT = [
-  "exec >>stdout 2>>stderr",
-  '"$@" 3>&- &',
-  "pid=$!",
-  "trap '' PIPE",
-  'echo "$pid" >&3',
-  "exec 3>&-",
-  'wait "$pid"',
-  "status=$?",
-  'kill -s KILL -- "-$pid" 2>/dev/null',
-  `echo "$status" >${EXIT_FILE}`,
-].join("\n");
+export const LAUNCHER_SCRIPT = ["trap '' PIPE", "nl='", "'", 'while IFS= read -r line; do eval "$line"; jobs >/dev/null; done'].join("\n");
+
+/** A shell word for any string: single-quoted, newlines spelled "$nl" so a request stays one line. */
+export function shQuote(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`).replaceAll("\n", `'"$nl"'`)}'`;
+}
+
+/**
+ * One request: a supervisor subshell, in the background, that enters the sandbox, sends its stdout
+ * and stderr to files there, runs the task chain in the background (setsid first: the task gets its
+ * own session and process group, whose id is its pid), reports "<id> <task pid> <own pid>" on fd 3,
+ * waits, kills what is left of the group (a container ends whole), writes the status the shell saw
+ * (128+N for signal N) to EXIT_FILE, and reports "<id> exit <status>". A line "<id> ! <why>" means
+ * it could not start. The task gets neither fd 3 nor any variable of the supervisor's.
+ */
+export function supervisorRequest(id: number, sandbox: string, chain: string[]): string {
+  const say = (what: string) => `echo "${id} ${what}" >&3`;
+  return [
+    `(cd ${shQuote(sandbox)} || { ${say("! cannot enter the sandbox")}; exit; }`,
+    `command exec >>stdout 2>>stderr || { ${say("! cannot open stdout and stderr in the sandbox")}; exit; }`,
+    `${chain.map(shQuote).join(" ")} 3>&- & pid=$!`,
+    "read -r spid rest </proc/self/stat",
+    say("$pid $spid"),
+    'wait "$pid"',
+    "status=$?",
+    'kill -s KILL -- "-$pid" 2>/dev/null',
+    `echo "$status" >${EXIT_FILE}`,
+    `${say("exit $status")}) &`,
+  ].join("; ");
+}
 
 /** Bind mounts inside a private mount namespace, then exec the rest; positional only, no variables. */
 const mountScript = (mount: string) =>
@@ -39,11 +56,10 @@ const mountScript = (mount: string) =>
     'exec "$@"',
   ].join("\n");
 
-const shQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-
 export interface ChainOptions {
   file: string;
   argv: string[];
+  env: Record<string, string>;
   netnsPath?: string;
   /** Absolute source and target paths, mount points already created. */
   mounts: Array<{ source: string; target: string; readOnly: boolean }>;
@@ -51,7 +67,10 @@ export interface ChainOptions {
   user?: { uid: number; gid: number };
 }
 
-/** The argv the supervisor starts: setsid, signal reset, then what the plan asks, then the task. */
+/**
+ * The argv the supervisor starts: setsid; env with exactly the task's environment and default
+ * signal handlers (a shell's background job ignores SIGINT and SIGQUIT); what the plan asks; the task.
+ */
 export function taskChain(tools: Tools, o: ChainOptions): string[] {
   const need = (tool: keyof Tools, why: string): string => {
     const p = tools[tool];
@@ -78,5 +97,6 @@ export function taskChain(tools: Tools, o: ChainOptions): string[] {
   }
   // env takes any leading NAME=VALUE word as an assignment, so such a program goes through exec.
   if (rest[0]?.includes("=")) rest.unshift(tools.sh, "-c", 'exec "$@"', "sh");
-  return [tools.setsid, tools.env, "--default-signal", ...rest];
+  const env = Object.entries(o.env).map(([k, v]) => `${k}=${v}`);
+  return [tools.setsid, tools.env, "-i", "--default-signal", "--", ...env, ...rest];
 }
