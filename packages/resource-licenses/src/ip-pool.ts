@@ -1,0 +1,123 @@
+import { Resources } from "@tessera/core";
+import { cidrAddresses, cidrContains, formatAddress, formatCidr, parseAddress, type Cidr } from "./cidr.js";
+import type { Pool, PoolStatus } from "./pool.js";
+
+export interface IpPoolSpec {
+  name: string;
+  resource: string;
+  cidrs: readonly Cidr[];
+  exclude?: readonly Cidr[];
+  roles?: readonly string[] | undefined;
+  perOffer?: number | undefined;
+}
+
+/**
+ * A SET of individual IP addresses: the pool's CIDR blocks minus the excluded addresses. Each
+ * address is held by at most one task, which gets exactly the addresses it asked for.
+ */
+export class IpPool implements Pool {
+  readonly kind = "ip" as const;
+  readonly name: string;
+  readonly resource: string;
+  readonly roles: readonly string[] | undefined;
+  readonly perOffer: number | undefined;
+  /** In address order. */
+  readonly addresses: readonly string[];
+  readonly #members: ReadonlySet<string>;
+  readonly #holderOf = new Map<string, string>();
+  readonly #held = new Map<string, string[]>();
+  readonly #describe: string;
+  #total: Resources | undefined;
+
+  constructor(spec: IpPoolSpec) {
+    this.name = spec.name;
+    this.resource = spec.resource;
+    this.roles = spec.roles;
+    this.perOffer = spec.perOffer;
+    const exclude = spec.exclude ?? [];
+    const out: string[] = [];
+    for (const c of spec.cidrs) {
+      for (const a of cidrAddresses(c)) if (!exclude.some((x) => cidrContains(x, a))) out.push(formatAddress(a));
+    }
+    this.addresses = out;
+    this.#members = new Set(out);
+    this.#describe = spec.cidrs.map(formatCidr).join(", ") + (exclude.length > 0 ? ` minus ${exclude.map(formatCidr).join(", ")}` : "");
+  }
+
+  total(providerId: string): Resources {
+    if (this.addresses.length === 0) return Resources.empty();
+    return (this.#total ??= Resources.of({ name: this.resource, type: "SET", set: this.addresses, providerId }));
+  }
+
+  check(holder: string, part: Resources): string | undefined {
+    for (const raw of part.set(this.resource)) {
+      const a = parseAddress(raw);
+      const address = typeof a === "string" ? raw : formatAddress(a);
+      if (!this.#members.has(address)) return `ip pool "${this.name}": ${raw} is not in the pool (${this.#describe})`;
+      const other = this.#holderOf.get(address);
+      if (other !== undefined && other !== holder) return `ip pool "${this.name}": ${address} is held by ${other}`;
+    }
+    return undefined;
+  }
+
+  allocate(holder: string, part: Resources): void {
+    const problem = this.check(holder, part);
+    if (problem !== undefined) throw new Error(problem);
+    this.restore(holder, part);
+  }
+
+  restore(holder: string, part: Resources): void {
+    const mine = this.#held.get(holder) ?? [];
+    for (const raw of part.set(this.resource)) {
+      const a = parseAddress(raw);
+      const address = typeof a === "string" ? raw : formatAddress(a);
+      if (this.#holderOf.get(address) === holder) continue;
+      this.#holderOf.set(address, holder);
+      mine.push(address);
+    }
+    if (mine.length > 0) this.#held.set(holder, mine);
+  }
+
+  release(holder: string): number {
+    const mine = this.#held.get(holder);
+    if (mine === undefined) return 0;
+    this.#held.delete(holder);
+    for (const a of mine) if (this.#holderOf.get(a) === holder) this.#holderOf.delete(a);
+    return mine.length;
+  }
+
+  holds(holder: string): boolean {
+    return this.#held.has(holder);
+  }
+
+  /** Addresses of `holder` (e.g. for its launch info). */
+  addressesOf(holder: string): readonly string[] {
+    return this.#held.get(holder) ?? [];
+  }
+
+  free(): string[] {
+    return this.addresses.filter((a) => !this.#holderOf.has(a));
+  }
+
+  offerable(free: Resources): Resources {
+    if (this.perOffer === undefined) return free;
+    const items = free.set(this.resource);
+    const n = Math.floor(this.perOffer);
+    if (items.length <= n) return free;
+    const entry = free.entries()[0]!;
+    return Resources.of({ ...entry, set: items.slice(0, n) });
+  }
+
+  status(): PoolStatus {
+    return {
+      kind: this.kind,
+      name: this.name,
+      resource: this.resource,
+      roles: this.roles ?? "*",
+      total: this.addresses.length,
+      used: this.#holderOf.size,
+      blocks: this.#describe,
+      holders: [...this.#held].map(([holder, addresses]) => ({ holder, amount: addresses.length, addresses })),
+    };
+  }
+}

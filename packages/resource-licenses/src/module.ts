@@ -1,0 +1,69 @@
+import { defineModule, MASTER_TOKENS, moduleOptionsJsonSchema, type MasterRegistry } from "@tessera/core";
+import { buildProviders } from "./build-providers.js";
+import { HoldingsStore } from "./holdings-store.js";
+import { withIpAddresses } from "./launch-info.js";
+import { OfferShaper } from "./offer-shaper.js";
+import { LicenseModuleOptions } from "./options.js";
+import { PROVIDER_IDS } from "./pool-provider.js";
+
+export const MODULE_NAME = "@tessera/resource-licenses";
+
+/** Hook groups the module cannot work without: providers register, allocation puts units in offers. */
+const REQUIRED = ["resourceProviders", "allocation"] as const;
+
+const resourceLicensesModule = defineModule({
+  name: MODULE_NAME,
+  apiVersion: "^1.0.0",
+  roles: ["master"],
+  hooks: ["resourceProviders", "allocation", "masterLifecycle"],
+  options: LicenseModuleOptions,
+  register({ hooks, options, log, container }) {
+    const missing = REQUIRED.filter((g) => hooks[g] === undefined);
+    if (missing.length > 0) {
+      throw new Error(`enabled_for must include ${missing.join(" and ")} (units are registered as resource providers and put into offers by allocation hooks)`);
+    }
+    const { providers, sources, ipPools } = buildProviders(options, log);
+    const shaper = new OfferShaper(providers);
+    const ipProviderId = PROVIDER_IDS.ip;
+    const stopSources = () => {
+      for (const { source } of sources) source.stop();
+    };
+
+    hooks.resourceProviders!.registerProviders.tapPromise(MODULE_NAME, async (list) => {
+      // The registry opens after modules load: look it up now, through the master's container.
+      const registry = container.isRegistered(MASTER_TOKENS.MasterRegistry, true)
+        ? container.resolve<MasterRegistry>(MASTER_TOKENS.MasterRegistry)
+        : undefined;
+      const storage = registry?.moduleState?.(MODULE_NAME);
+      if (storage === undefined) log.warn("the master's registry keeps no module state: holdings will not survive a master restart");
+      const store = storage && new HoldingsStore(storage);
+      const stored = (await store?.load()) ?? [];
+      for (const p of providers) p.open(store, stored);
+      await Promise.all(sources.map(({ source, provider }) => source.start(() => provider.notify())));
+      log.info(
+        { providers: providers.map((p) => ({ id: p.id, resources: p.resources().toString() })), holdings: stored.length },
+        "cluster-wide pools ready",
+      );
+      return [...list, ...providers];
+    });
+    hooks.allocation!.filterOffer.tap(MODULE_NAME, (c) => shaper.veto(c));
+    hooks.allocation!.beforeOffer.tap(MODULE_NAME, (c) => shaper.shape(c));
+    hooks.resourceProviders!.launchTask.tap(MODULE_NAME, (task, ctx) =>
+      ctx.provider.id === ipProviderId ? withIpAddresses(task, ctx.resources, ipPools) : task,
+    );
+    hooks.masterLifecycle?.stopping.tapPromise(MODULE_NAME, async () => stopSources());
+    // Also when the module is unloaded (a refused start): the container disposes what it constructed.
+    container.resolve(
+      class PollerStop {
+        dispose(): void {
+          stopSources();
+        }
+      },
+    );
+  },
+});
+
+export default resourceLicensesModule;
+
+/** JSON Schema of the module's options, as operators write them; also shipped as options.schema.json. */
+export const optionsJsonSchema = moduleOptionsJsonSchema(resourceLicensesModule);
