@@ -15,4 +15,6 @@ export interface AgentConfig {
   switchUser: boolean;
   statusUpdateRetry?: RetryPolicy;
   registrationBackoff?: { initialMs: number; maxMs: number };
+  /** How often the oversubscription hooks run (Mesos: 15 s). */
+  oversubscriptionIntervalMs?: number;
 }

@@ -14,6 +14,7 @@ import type { AgentHooks, Containerizer } from "../hooks/index.js";
 import { Resources } from "../resources/index.js";
 import type { AgentConfig } from "./agent-config.js";
 import { MasterLink } from "./master/master-link.js";
+import { OversubscriptionLoop } from "./oversubscription.js";
 import type { AgentMeta } from "./meta/agent-meta.js";
 import { recoverAgent } from "./recovery.js";
 import { makeStatusUpdate, type StatusUpdate } from "./status-updates/status-update.js";
@@ -48,6 +49,7 @@ export class Agent {
   private readonly updates: StatusUpdateManager;
   private readonly link: MasterLink;
   private readonly launcher: TaskLauncher;
+  private readonly oversubscription: OversubscriptionLoop;
   private readonly frameworks = new Map<string, FrameworkInfoJson>();
   private readonly completed: CompletedTask[] = [];
   private id?: string;
@@ -95,6 +97,7 @@ export class Agent {
       active: () => this.phase === "new" || this.phase === "running" || this.phase === "draining",
       sendStatus: (rec, f) => this.sendStatus(rec, f),
     });
+    this.oversubscription = new OversubscriptionLoop(this, hooks.oversubscription, log.child({ component: "oversubscription" }), config.oversubscriptionIntervalMs ?? 15_000);
   }
 
   /** The id the master gave this agent, once registered (or recovered from the work dir). */
@@ -125,6 +128,7 @@ export class Agent {
     await this.hooks.agentLifecycle.started.promise({ workDir: this.config.workDir, hostname: this.config.hostname });
     this.phase = "running";
     this.link.start();
+    this.oversubscription.start();
   }
 
   /**
@@ -138,6 +142,7 @@ export class Agent {
       await this.killAll("Agent stopping");
     }
     this.phase = "stopped";
+    await this.oversubscription.stop();
     await this.link.stop();
     // Handlers blocked on a hook that never returns must not hold the stop forever.
     let timer: NodeJS.Timeout | undefined;
@@ -448,6 +453,19 @@ export class Agent {
 
   checkpointed(): readonly unknown[] {
     return this.checkpointedResources;
+  }
+
+  /** Carries out a QoS correction: kill reports TASK_KILLED, evict TASK_GONE (the framework may reschedule). */
+  async killForQoS(rec: TaskRecord, action: "kill" | "evict", reason: string): Promise<void> {
+    await this.launcher.kill(rec, 0, `QoS correction: ${reason}`, {
+      reasonCode: "REASON_CONTAINER_PREEMPTED",
+      ...(action === "evict" ? { state: "TASK_GONE" as const } : {}),
+    });
+  }
+
+  /** Latest estimate of revocable resources from the oversubscription hooks. */
+  revocableEstimate(): Resources {
+    return this.oversubscription.estimate;
   }
 
   /** Usage of each running container: isolators' statistics plus the containerizer's own. */

@@ -46,6 +46,8 @@ export interface StartAgentOptions {
   statusUpdateRetry?: RetryPolicy;
   /** Back-off between attempts to reach the master (Mesos: up to 1 s, doubling to 1 min). */
   registrationBackoff?: { initialMs: number; maxMs: number };
+  /** How often the oversubscription hooks (estimate, qosCorrections) run (default 15 s). */
+  oversubscriptionIntervalMs?: number;
   /** Replace built-in parts (tests, embedders). */
   parts?: { containerizer?: Containerizer; sandboxes?: SandboxCreator; files?: SandboxFiles };
 }
@@ -121,6 +123,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
     switchUser: opts.switchUser ?? process.getuid?.() === 0,
     ...(opts.statusUpdateRetry ? { statusUpdateRetry: opts.statusUpdateRetry } : {}),
     ...(opts.registrationBackoff ? { registrationBackoff: opts.registrationBackoff } : {}),
+    ...(opts.oversubscriptionIntervalMs ? { oversubscriptionIntervalMs: opts.oversubscriptionIntervalMs } : {}),
   };
   container.register(AGENT_CONFIG, { useValue: config });
   container.register(AGENT_LOGGER, { useValue: log });

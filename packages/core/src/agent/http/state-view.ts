@@ -50,6 +50,7 @@ export function stateView(agent: Agent): Record<string, unknown> {
     connected: agent.connected,
     resources: resourcesMap(c.resources),
     used_resources: resourcesMap(used),
+    revocable_resources_estimate: resourcesMap(agent.revocableEstimate()),
     attributes: Object.fromEntries(c.attributes.map((a) => [a.name, attributeValue(a)])),
     checkpointed_resources: agent.checkpointed(),
     frameworks: [...frameworks].map(([fid, f]) => {

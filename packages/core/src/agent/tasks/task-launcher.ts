@@ -11,7 +11,7 @@ import type {
 } from "../../hooks/index.js";
 import type { AgentMeta } from "../meta/agent-meta.js";
 import { commandEnv } from "../task-validation.js";
-import { checkpointOf, refOf, type TaskRecord, type TaskTable } from "./task-record.js";
+import { checkpointOf, refOf, type KillRequest, type TaskRecord, type TaskTable } from "./task-record.js";
 
 /** What a status the agent generates carries besides the task it is about. */
 export interface StatusFields {
@@ -75,7 +75,7 @@ export class TaskLauncher {
         ...(user ? { user } : {}),
       });
       await this.d.meta.writeTask(checkpointOf(rec));
-      if (rec.kill) return await this.endUnlaunched(rec, "TASK_KILLED", "Task killed before it was launched", "REASON_TASK_KILLED_DURING_LAUNCH");
+      if (rec.kill) return await this.endUnlaunched(rec, rec.kill.state ?? "TASK_KILLED", "Task killed before it was launched", "REASON_TASK_KILLED_DURING_LAUNCH");
 
       const ref = refOf(rec, agentId);
       const base: LaunchPlan = {
@@ -97,9 +97,10 @@ export class TaskLauncher {
       const impl = await this.containerizerFor(rec);
       rec.impl = impl;
       rec.containerizer = impl.name;
-      if (rec.kill) {
+      const killed = rec.kill as KillRequest | undefined; // a KILL_TASK may have come in while isolators prepared
+      if (killed) {
         await this.cleanup(rec);
-        return await this.endUnlaunched(rec, "TASK_KILLED", "Task killed before it was launched", "REASON_TASK_KILLED_DURING_LAUNCH");
+        return await this.endUnlaunched(rec, killed.state ?? "TASK_KILLED", "Task killed before it was launched", "REASON_TASK_KILLED_DURING_LAUNCH");
       }
       const launch: ContainerLaunch = {
         containerId: rec.containerId,
@@ -155,9 +156,9 @@ export class TaskLauncher {
   }
 
   /** Asks for the task to die; a second ask while it is dying changes nothing. */
-  async kill(rec: TaskRecord, gracePeriodMs: number, reason: string): Promise<void> {
+  async kill(rec: TaskRecord, gracePeriodMs: number, reason: string, as?: Pick<KillRequest, "state" | "reasonCode">): Promise<void> {
     if (rec.terminated || rec.kill) return;
-    rec.kill = { gracePeriodMs, reason };
+    rec.kill = { gracePeriodMs, reason, ...as };
     // Not launched yet: the launch path sees `kill` and stops before or right after launching.
     if (rec.launched) await this.destroy(rec);
   }
@@ -173,7 +174,8 @@ export class TaskLauncher {
     if (rec.limitation) {
       fields = { state: "TASK_FAILED", message: rec.limitation.message, reason: rec.limitation.reason };
     } else if (rec.kill) {
-      fields = { state: "TASK_KILLED", message: `${rec.kill.reason}; ${t.message}` };
+      const reason = rec.kill.reasonCode;
+      fields = { state: rec.kill.state ?? "TASK_KILLED", message: `${rec.kill.reason}; ${t.message}`, ...(reason ? { reason } : {}) };
     }
     await this.endLaunched(rec, t, fields);
   }

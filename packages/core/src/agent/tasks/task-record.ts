@@ -31,6 +31,16 @@ export interface TaskCheckpoint {
   final?: { state: TaskState; message?: string; reason?: string };
 }
 
+export interface KillRequest {
+  gracePeriodMs: number;
+  /** Human-readable, goes into the status message. */
+  reason: string;
+  /** Terminal state to report instead of TASK_KILLED (e.g. TASK_GONE for a QoS eviction). */
+  state?: TaskState;
+  /** Mesos reason name for the terminal status. */
+  reasonCode?: string;
+}
+
 /** A task the agent holds, from RUN_TASK until its terminal update is acknowledged. */
 export interface TaskRecord extends TaskCheckpoint {
   resources: Resources;
@@ -38,8 +48,8 @@ export interface TaskRecord extends TaskCheckpoint {
   /** Latest status the agent generated for it. */
   latest?: TaskStatusJson;
   impl?: Containerizer;
-  /** Set once a kill was asked for; the launch path honours it too. */
-  kill?: { gracePeriodMs: number; reason: string };
+  /** Set once a kill was asked for; the launch path honours it too. `state`/`reasonCode` override TASK_KILLED. */
+  kill?: KillRequest;
   limitation?: ContainerLimitation;
   /** Resolves once TASK_RUNNING (or the launch failure) was generated, so the terminal update comes after it. */
   started: Promise<void>;
