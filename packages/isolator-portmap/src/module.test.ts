@@ -4,7 +4,7 @@ import { createAgentHooks, isModuleDefinition, moduleOptionsJsonSchema, ModuleLo
 import { binary, checkPrerequisites, root } from "@tessera/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { Testbed } from "./__fixtures__/testbed.js";
-import portmapModule, { optionsJsonSchema } from "./index.js";
+import portmapModule, { optionsJsonSchema, PortMapper } from "./index.js";
 
 const ENTRY = fileURLToPath(new URL("./index.ts", import.meta.url));
 // A silent stand-in for the agent's pino logger.
@@ -88,5 +88,19 @@ describe.skipIf(!run)("the module loaded from an operator config", () => {
     await hooks.isolation.cleanup.promise(ref);
     expect(bed!.exec("ip", ["netns", "list"])).not.toContain(`${bed!.prefix}-m1`);
     await loaded.unload();
+  });
+
+  it("finds the public interface from the default route and gives containers that route", async () => {
+    bed!.inHost("ip", ["route", "add", "default", "via", bed!.clientIp]);
+    try {
+      const mapper = await PortMapper.create(bed!.options({ publicInterface: undefined }));
+      expect(mapper.host).toMatchObject({ iface: "pub", ip: bed!.hostIp, prefixLen: 24, gateway: bed!.clientIp });
+      const ref = { containerId: "gw", frameworkId: "fw", agentId: "a", taskId: "t-gw", sandbox: "/tmp/gw" };
+      await mapper.prepare({ env: {}, mounts: [], labels: {} }, { ...ref, task: { task_id: { value: "t-gw" } }, resources: Resources.parse("cpus:1") });
+      expect(bed!.exec("ip", ["-n", `${bed!.prefix}-gw`, "route", "show", "default"])).toContain(`default via ${bed!.clientIp} dev eth0`);
+      await mapper.cleanup(ref);
+    } finally {
+      bed!.inHost("ip", ["route", "del", "default"]);
+    }
   });
 });

@@ -28,10 +28,11 @@ describe.skipIf(!run)("PortMapper on real namespaces (isolated host and client n
   const c2 = request("c2", "cpus:1;mem:64;ports:[31002-31002]");
   let netns1 = "";
   let netns2 = "";
+  const warnings: string[] = [];
 
   beforeAll(async () => {
     bed = Testbed.create();
-    mapper = await PortMapper.create(bed.options());
+    mapper = await PortMapper.create(bed.options(), { log: { info() {}, error() {}, warn: (_o, msg) => void warnings.push(msg ?? "") } });
     netns1 = (await mapper.prepare(basePlan(), c1.req)).netnsPath!;
     netns2 = (await mapper.prepare(basePlan(), c2.req)).netnsPath!;
     servers.push(await bed.start(netns1, ["serve", "31001", "c1"]));
@@ -97,6 +98,17 @@ describe.skipIf(!run)("PortMapper on real namespaces (isolated host and client n
     expect(fromClient).toContain("2 packets transmitted, 2 packets received");
     expect(fromClient).not.toContain("DUP!");
     expect(ping(`${bed.prefix}-c1`, bed.clientIp)).toContain("2 packets received");
+  });
+
+  it("records the task's pid on isolate, and warns when the process did not join the namespace", async () => {
+    await mapper.isolate(c1.ref, servers[0]!.child.pid!);
+    expect(mapper.get("c1")!.pid).toBe(servers[0]!.child.pid);
+    expect(warnings).toEqual([]);
+    // The test runner itself is not in c2's namespace, as if the containerizer ignored netnsPath.
+    await mapper.isolate(c2.ref, process.pid);
+    expect(warnings).toEqual(["task process is not in its network namespace; did the containerizer honour plan.netnsPath?"]);
+    await mapper.isolate(c2.ref, servers[1]!.child.pid!);
+    expect(warnings).toHaveLength(1);
   });
 
   it("reports the container's traffic and TCP counters through usage", async () => {

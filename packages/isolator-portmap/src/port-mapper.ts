@@ -278,19 +278,22 @@ export class PortMapper {
     await this.store.write(r);
     // The containerizer joins the namespace (nsenter) right after forking; give it a moment.
     for (let i = 0; i < 20; i++) {
-      if (await this.inNamespace(r, pid)) return;
+      const where = await this.whereIs(r, pid);
+      if (where !== "elsewhere") return; // inside, or already ended (a short task)
       await new Promise((res) => setTimeout(res, 50));
     }
     this.log.warn({ containerId: r.containerId, pid, netns: r.netnsPath }, "task process is not in its network namespace; did the containerizer honour plan.netnsPath?");
   }
 
-  private async inNamespace(r: ContainerNetworkRecord, pid: number): Promise<boolean> {
-    const inode = await this.netns.inode(r.netns);
+  private async whereIs(r: ContainerNetworkRecord, pid: number): Promise<"inside" | "elsewhere" | "gone"> {
+    let link: string;
     try {
-      return inode !== undefined && (await readlink(`/proc/${pid}/ns/net`)) === `net:[${inode}]`;
+      link = await readlink(`/proc/${pid}/ns/net`);
     } catch {
-      return false;
+      return "gone";
     }
+    const inode = await this.netns.inode(r.netns);
+    return inode !== undefined && link === `net:[${inode}]` ? "inside" : "elsewhere";
   }
 
   /** Resources changed: new ports get filters (old ones go), and a per-cpu egress rate follows the cpus. */
@@ -339,7 +342,7 @@ export class PortMapper {
 
   private async namespaceCounters(r: ContainerNetworkRecord): Promise<Map<string, number>> {
     // Reading through a process inside costs no exec; without one, enter the namespace.
-    if (r.pid !== undefined && (await this.inNamespace(r, r.pid))) {
+    if (r.pid !== undefined && (await this.whereIs(r, r.pid)) === "inside") {
       try {
         const [snmp, sockstat] = await Promise.all([readFile(`/proc/${r.pid}/net/snmp`, "utf8"), readFile(`/proc/${r.pid}/net/sockstat`, "utf8")]);
         return snmpStatistics(snmp, sockstat);
