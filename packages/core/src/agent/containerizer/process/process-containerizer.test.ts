@@ -274,6 +274,20 @@ describe("ProcessContainerizer after an agent restart", () => {
     expect(rec).toMatchObject({ running: false, termination: { state: "TASK_FAILED", reason: "REASON_EXECUTOR_TERMINATED" } });
   });
 
+  it("does not take a later process group that got the task's id for the task", async () => {
+    const stranger = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
+    groups.add(stranger.pid!);
+    await until("the stranger to start", () => members(stranger.pid!).length === 1);
+    const l = launchOf({ value: "true" });
+    const data = { supervisorPid: stranger.pid! + 100_000, supervisorStart: 1, pgid: stranger.pid!, taskStart: 1, bootId: readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() };
+    const after = new ProcessContainerizer({ pollIntervalMs: 50 });
+    const [rec] = await after.recover([checkpointOf(l, { pid: stranger.pid!, data })]);
+    expect(rec).toMatchObject({ running: false, termination: { state: "TASK_FAILED", message: "the task's supervisor died without recording how the task ended" } });
+    await after.destroy(l.containerId, 0);
+    expect(members(stranger.pid!).length).toBe(1);
+    stranger.kill("SIGKILL");
+  });
+
   it("keeps the task running when the agent process is killed with SIGKILL", async () => {
     const l = launchOf({ value: "echo started; while [ ! -e go ]; do sleep 0.05; done; exit 4" });
     const script = join(root, "agent.mts");

@@ -36,6 +36,8 @@ const SupervisedData = z.object({
   supervisorStart: z.number().int().nonnegative(),
   /** The task's process group (its pid: setsid made it the leader). */
   pgid: z.number().int().gt(1),
+  /** The leader's start time, when it was still there to read: a later group with the same id is not ours. */
+  taskStart: z.number().int().nonnegative().optional(),
   bootId: z.string().min(1),
 });
 type SupervisedData = z.infer<typeof SupervisedData>;
@@ -153,10 +155,14 @@ export class ProcessContainerizer implements Containerizer {
       c.supervisorPid = s.supervisorPid;
       // A supervisor that already ended and was reaped has no start time: it then never counts as alive.
       c.supervisorStart = readProcStat(s.supervisorPid)?.start ?? 0;
+      const taskStart = readProcStat(c.pgid)?.start;
+      if (taskStart !== undefined) c.taskStart = taskStart;
       markReady();
       // The task may have ended before we knew its group.
       void this.check(c);
-      return { pid: c.pgid, data: { supervisorPid: c.supervisorPid, supervisorStart: c.supervisorStart, pgid: c.pgid, bootId: this.boot } };
+      const data: SupervisedData = { supervisorPid: c.supervisorPid, supervisorStart: c.supervisorStart, pgid: c.pgid, bootId: this.boot };
+      if (c.taskStart !== undefined) data.taskStart = c.taskStart;
+      return { pid: c.pgid, data };
     } catch (err) {
       failReady(err);
       this.live.delete(id);
@@ -233,7 +239,7 @@ export class ProcessContainerizer implements Containerizer {
         continue;
       }
       const c = this.track({ ...parsed.data, id: k.containerId, sandbox: k.sandbox, ready: Promise.resolve() });
-      if (this.supervisorAlive(c) || this.groupAlive(c.pgid)) {
+      if (this.supervisorAlive(c) || (this.groupIsOurs(c) && this.groupAlive(c.pgid))) {
         this.poll(c);
         out.push({ containerId: k.containerId, running: true });
         continue;
@@ -287,7 +293,7 @@ export class ProcessContainerizer implements Containerizer {
     if (status !== undefined) return this.finish(c, terminationOf(status, c.killed));
     if (this.supervisorAlive(c)) return;
     // The supervisor is gone without a word (killed by someone): follow the task's group instead.
-    if (this.groupAlive(c.pgid)) return this.poll(c);
+    if (this.groupIsOurs(c) && this.groupAlive(c.pgid)) return this.poll(c);
     const late = await readExitFile(c.sandbox);
     if (c.settled) return;
     this.finish(c, late !== undefined ? terminationOf(late, c.killed) : lostTermination("the task's supervisor died without recording how the task ended", c.killed));
@@ -323,6 +329,16 @@ export class ProcessContainerizer implements Containerizer {
   private supervisorAlive(c: Container): boolean {
     const st = readProcStat(c.supervisorPid);
     return st !== undefined && st.start === c.supervisorStart && st.state !== "Z" && st.state !== "X";
+  }
+
+  /**
+   * Whether the group id still names the task's group. While any member lives the kernel does not
+   * reuse the id; only a leader with another start time is a later process that got the same pid.
+   */
+  private groupIsOurs(c: Container): boolean {
+    const leader = readProcStat(c.pgid);
+    if (!leader) return true;
+    return leader.pgid === c.pgid && (c.taskStart === undefined ? this.supervisorAlive(c) : leader.start === c.taskStart);
   }
 
   /** Some process of the group still runs (zombies waiting for a reaper do not count). */
