@@ -54,30 +54,33 @@ export async function attachOutput(docker: Docker, container: Docker.Container, 
   return pump(docker, source, files.stdout, files.stderr, [files.stdout, files.stderr]);
 }
 
-// Docker prefixes each record with an RFC 3339 timestamp when asked; drop what the files already hold.
-function after(sinceMs: number): Transform {
+// The files hold exactly what was copied before the agent went down, so the first `bytes` of the
+// replayed log are already there: counting bytes is exact where timestamps (coarse file mtimes,
+// clocks) would duplicate or drop lines.
+function skipFirst(bytes: number): Transform {
+  let left = bytes;
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      const space = chunk.indexOf(0x20);
-      const at = space > 0 ? Date.parse(chunk.subarray(0, space).toString("latin1")) : Number.NaN;
-      if (Number.isNaN(at)) cb(null, chunk);
-      else cb(null, at > sinceMs ? chunk.subarray(space + 1) : undefined);
+      if (left <= 0) return cb(null, chunk);
+      const n = Math.min(left, chunk.length);
+      left -= n;
+      cb(null, n < chunk.length ? chunk.subarray(n) : undefined);
     },
   });
 }
 
-async function mtimeMs(file: string): Promise<number> {
+async function sizeOf(file: string): Promise<number> {
   try {
-    return (await stat(file)).mtimeMs;
+    return (await stat(file)).size;
   } catch {
     return 0;
   }
 }
 
 /**
- * After an agent restart: copy what the container wrote since the sandbox files were last
- * written (their mtime), and keep following while it runs (`follow`). Needs a log driver the
- * Engine can read back (json-file, local, journald), the default.
+ * After an agent restart: replay the container's log from the Engine, append what the sandbox
+ * files do not have yet, and keep following while it runs (`follow`). Needs a log driver the
+ * Engine can read back (json-file, local, journald: the default is json-file).
  */
 export async function resumeOutput(
   docker: Docker,
@@ -85,17 +88,14 @@ export async function resumeOutput(
   sandbox: string,
   follow: boolean,
 ): Promise<OutputPump> {
-  const [outSince, errSince] = await Promise.all([mtimeMs(join(sandbox, "stdout")), mtimeMs(join(sandbox, "stderr"))]);
+  const [outHave, errHave] = await Promise.all([sizeOf(join(sandbox, "stdout")), sizeOf(join(sandbox, "stderr"))]);
   const files = sandboxFiles(sandbox);
-  const out = after(outSince);
-  const err = after(errSince);
+  const out = skipFirst(outHave);
+  const err = skipFirst(errHave);
   out.pipe(files.stdout);
   err.pipe(files.stderr);
-  const since = Math.floor(Math.min(outSince, errSince) / 1000);
   // dockerode types `follow` as a literal; the two overloads return a stream or a buffer.
-  const source = (await container.logs({ follow: follow as true, stdout: true, stderr: true, timestamps: true, since })) as
-    | NodeJS.ReadableStream
-    | Buffer;
+  const source = (await container.logs({ follow: follow as true, stdout: true, stderr: true })) as NodeJS.ReadableStream | Buffer;
   const stream = Buffer.isBuffer(source) ? Readable.from([source]) : source;
   return pump(docker, stream, out, err, [files.stdout, files.stderr]);
 }
