@@ -51,10 +51,6 @@ interface RoleClient extends Ranked {
   visit: number;
   /** Stamp of the agent scan for which a filter of this client refuses everything on the agent. */
   coveredScan: number;
-  /** When that refusal ends. */
-  coveredUntil: number;
-  /** Stamp of the agent scan that counted this client as covered. */
-  countedScan: number;
   /** Live filters of this client over all agents (expired ones count until swept). */
   filterCount: number;
   /** Stamp of the agent scan that saw a filter of this client on the agent. */
@@ -693,29 +689,18 @@ export class HierarchicalAllocator {
     const expiries = filters.expiries;
     const available = agent.available;
     const version = agent.version;
+    let covering = 0;
+    // Until the first covering filter expires (conservative when a client holds several).
+    let until = Infinity;
     for (let k = 0; k < owners.length; k++) {
       const client = owners[k];
       client.filterScan = scan;
       if (!filters.coversAvailable(k, available, version)) continue;
-      // A client may hold several covering filters: it stays covered until the last expires.
-      if (client.coveredScan !== scan) {
-        client.coveredScan = scan;
-        client.coveredUntil = expiries[k];
-      } else if (expiries[k] > client.coveredUntil) {
-        client.coveredUntil = expiries[k];
-      }
-    }
-    let covering = 0;
-    let until = Infinity;
-    for (let k = 0; k < owners.length; k++) {
-      const client = owners[k];
-      if (client.coveredScan !== scan || client.countedScan === scan) continue;
-      client.countedScan = scan;
+      if (expiries[k] < until) until = expiries[k];
+      if (client.coveredScan === scan) continue;
+      client.coveredScan = scan;
       const fw = client.framework;
-      if (client.subscribed && !client.suppressed && fw.active && fw.added) {
-        covering++;
-        if (client.coveredUntil < until) until = client.coveredUntil;
-      }
+      if (client.subscribed && !client.suppressed && fw.active && fw.added) covering++;
     }
     if (covering === 0 || covering < this.eligibleCount) return false;
     agent.blockedVersion = agent.version;
@@ -1071,8 +1056,6 @@ export class HierarchicalAllocator {
       suppressed: false,
       visit: 0,
       coveredScan: 0,
-      coveredUntil: 0,
-      countedScan: 0,
       filterCount: 0,
       filterScan: 0,
     };
