@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createAgentHooks, isModuleDefinition, moduleOptionsJsonSchema, ModuleLoader, parseModulesConfig, Resources } from "@tessera/core";
 import { binary, checkPrerequisites, root } from "@tessera/testkit";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Testbed } from "./__fixtures__/testbed.js";
 import portmapModule, { optionsJsonSchema, PortMapper } from "./index.js";
 
@@ -52,7 +52,10 @@ describe("the module definition", () => {
 const { run } = checkPrerequisites("isolator-portmap: module loaded from config", [root, binary("ip", ["-V"]), binary("tc", ["-V"]), binary("nsenter", ["--version"])]);
 
 describe.skipIf(!run)("the module loaded from an operator config", () => {
-  const bed = run ? Testbed.create() : undefined;
+  let bed: Testbed | undefined;
+  beforeAll(() => {
+    bed = Testbed.create();
+  });
   afterAll(() => bed?.destroy());
 
   it("refuses to start when the public interface does not exist", async () => {
