@@ -1,7 +1,7 @@
 import { EventEmitter, on } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseSchedulerEvent, RecordIODecoder } from "@tessera/core";
-import type { Dispatcher } from "undici";
+import { Agent, type Dispatcher } from "undici";
 import { HeartbeatLostError, MesosCallError, NotSubscribedError } from "./errors.js";
 import { header, postJson } from "./http.js";
 import type {
@@ -42,7 +42,10 @@ export interface SchedulerClientOptions {
   missedHeartbeats?: number;
   /** Extra headers on every request (e.g. Authorization). */
   headers?: Record<string, string>;
+  /** Default: the client's own pool, at most `maxConnections` sockets to a master, closed by close(). */
   dispatcher?: Dispatcher;
+  /** Sockets for calls and the stream together (default 8): a burst of updates queues its ACKNOWLEDGEs. */
+  maxConnections?: number;
 }
 
 export interface SchedulerCallbacks {
@@ -72,6 +75,8 @@ export class SchedulerClient {
   readonly #masters: URL[];
   readonly #emitter = new EventEmitter({ captureRejections: false });
   readonly #reconnect: Required<ReconnectOptions> | undefined;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownDispatcher: Agent | undefined;
   #leader: URL;
   #lastLeader: URL | undefined;
   #frameworkId: string | undefined;
@@ -90,6 +95,8 @@ export class SchedulerClient {
     this.#opts = opts;
     this.#frameworkId = opts.framework.id?.value;
     this.#emitter.setMaxListeners(0);
+    this.#ownDispatcher = opts.dispatcher ? undefined : new Agent({ connections: opts.maxConnections ?? 8 });
+    this.#dispatcher = opts.dispatcher ?? this.#ownDispatcher!;
     const r = opts.reconnect ?? true;
     this.#reconnect =
       r === false
@@ -277,7 +284,7 @@ export class SchedulerClient {
     };
     const { url, response } = await postJson(this.#leader, body, {
       headers: this.#opts.headers,
-      dispatcher: this.#opts.dispatcher,
+      dispatcher: this.#dispatcher,
       signal: ctrl.signal,
       stream: true,
     });
@@ -378,7 +385,7 @@ export class SchedulerClient {
     const { url, response } = await postJson(
       this.#leader,
       { framework_id: { value: this.#frameworkId }, type, ...fields },
-      { headers: { ...this.#opts.headers, "mesos-stream-id": this.#streamId }, dispatcher: this.#opts.dispatcher },
+      { headers: { ...this.#opts.headers, "mesos-stream-id": this.#streamId }, dispatcher: this.#dispatcher },
     );
     const text = await response.body.text();
     if (response.statusCode !== 202 && response.statusCode !== 200) {
@@ -390,6 +397,8 @@ export class SchedulerClient {
     if (this.#closed) return;
     this.#closed = true;
     this.#stream?.abort();
+    // Let calls already under way (e.g. the TEARDOWN that closed us) finish, then free the sockets.
+    if (this.#ownDispatcher) setImmediate(() => void this.#ownDispatcher!.close().catch(() => {}));
     this.#emit("closed", reason);
     this.#emitter.emit("end");
   }
