@@ -179,13 +179,14 @@ describe("SchedulerClient", () => {
     c.on("heartbeat", () => beats++);
     const done = c.subscribe();
     await m.waitFor("SUBSCRIBE");
-    m.send(subscribedEvent("fw-1", 0.05));
+    m.send(subscribedEvent("fw-1", 0.25)); // dead after 500 ms of silence
     await done;
-    for (let i = 0; i < 8; i++) {
-      await new Promise((r) => setTimeout(r, 40));
+    // 12 beats 80 ms apart: about twice the silence that would count as dead.
+    for (let i = 0; i < 12; i++) {
+      await new Promise((r) => setTimeout(r, 80));
       m.send({ type: "HEARTBEAT" });
     }
-    await until(() => beats === 8, "all heartbeats");
+    await until(() => beats === 12, "all heartbeats");
     expect(m.callsOf("SUBSCRIBE")).toHaveLength(1);
   });
 
