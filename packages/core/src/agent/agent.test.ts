@@ -35,6 +35,16 @@ describe("agent runtime against a master", () => {
     expect(browsed.status).toBe(200);
     const listing = JSON.parse(browsed.body) as Array<{ path: string }>;
     expect(listing.map((e) => e.path)).toContain("/tasks/echo/stdout");
+
+    // Once acknowledged, the task is listed as completed, as in Mesos's /state.
+    await h.master.waitFor(() => a.agent.tasks.all().length === 0, 5000, "the task to be acknowledged");
+    const state = JSON.parse((await h.get(a, "/state")).body);
+    expect(state.frameworks).toEqual([]);
+    expect(state.completed_frameworks[0].completed_executors[0]).toMatchObject({
+      id: "echo",
+      container: containerId,
+      completed_tasks: [{ id: "echo", state: "TASK_FINISHED" }],
+    });
   });
 
   it("re-sends each status update until acknowledged, and the next only after that", async () => {

@@ -1,5 +1,5 @@
 import { Resources } from "../../resources/index.js";
-import type { Agent } from "../agent.js";
+import type { Agent, CompletedTask } from "../agent.js";
 import type { TaskRecord } from "../tasks/task-record.js";
 
 /** Mesos /state shows resources as a map: scalars as numbers, ranges as "[a-b, c-d]", sets as "{x, y}". */
@@ -68,15 +68,37 @@ export function stateView(agent: Agent): Record<string, unknown> {
         })),
       };
     }),
-    completed_tasks: agent.completedTasks().map((t) => ({
-      id: t.task.task_id.value,
-      name: t.task.name,
-      framework_id: t.frameworkId,
-      executor_id: t.executorId,
-      container_id: t.containerId,
-      state: t.state,
-    })),
+    completed_frameworks: completedFrameworks(agent, id),
   };
+}
+
+/** Tasks whose end was acknowledged, grouped as Mesos's completed_frameworks[].completed_executors[]. */
+function completedFrameworks(agent: Agent, agentId: string) {
+  const byFramework = new Map<string, Map<string, CompletedTask[]>>();
+  for (const t of agent.completedTasks()) {
+    const f = byFramework.get(t.frameworkId) ?? new Map<string, CompletedTask[]>();
+    byFramework.set(t.frameworkId, f);
+    f.set(t.executorId, [...(f.get(t.executorId) ?? []), t]);
+  }
+  return [...byFramework].map(([fid, executors]) => ({
+    id: fid,
+    name: agent.frameworkInfo(fid)?.name ?? "",
+    completed_executors: [...executors].map(([eid, ts]) => ({
+      id: eid,
+      container: ts[ts.length - 1]!.containerId,
+      directory: ts[ts.length - 1]!.sandbox ?? "",
+      completed_tasks: ts.map((t) => ({
+        id: t.task.task_id.value,
+        name: t.task.name,
+        framework_id: fid,
+        executor_id: eid,
+        slave_id: agentId,
+        agent_id: agentId,
+        state: t.state,
+        container_id: t.containerId,
+      })),
+    })),
+  }));
 }
 
 function attributeValue(a: { type: string; [k: string]: unknown }): unknown {
