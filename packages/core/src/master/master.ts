@@ -34,6 +34,7 @@ import type { EventSink } from "./event-sink.js";
 import { MasterCounters } from "./counters.js";
 import type { AgentRecord, CompletedFramework, FrameworkRecord, OfferRecord, TaskRecord } from "./records.js";
 import { reconcileStatuses, type AgentStanding } from "./reconcile.js";
+import { RemovalRateLimiter, type RemovalRate } from "./removal-rate-limit.js";
 import type { MasterRegistry } from "./registry-port.js";
 import { StatusUpdateForwarder } from "./status-update-forwarder.js";
 import { masterStatus } from "./task-status.js";
@@ -58,6 +59,10 @@ export interface MasterConfig {
   agentPingTimeoutMs: number;
   /** Agents in the registry that do not re-register within this after a restart are unreachable (Mesos --agent_reregister_timeout: 10 min). */
   agentReregisterTimeoutMs: number;
+  /** Mesos --agent_removal_rate_limit: unreachable markings are spaced out; undefined means no limit. */
+  agentRemovalRate?: RemovalRate;
+  /** An agent unreachable for this long is marked gone: its tasks TASK_GONE, its return refused (Mesos --registry_max_agent_age: 2 weeks). */
+  agentUnreachableGcMs: number;
   statusUpdateRetryMinMs: number;
   statusUpdateRetryMaxMs: number;
   maxCompletedTasksPerFramework: number;
@@ -86,6 +91,7 @@ export const DEFAULT_MASTER_CONFIG: Omit<MasterConfig, "masterId" | "hostname" |
   agentPingIntervalMs: 15_000,
   agentPingTimeoutMs: 75_000,
   agentReregisterTimeoutMs: 600_000,
+  agentUnreachableGcMs: 14 * 86_400_000,
   statusUpdateRetryMinMs: 10_000,
   statusUpdateRetryMaxMs: 600_000,
   maxCompletedTasksPerFramework: 1000,
@@ -132,6 +138,8 @@ export class Master {
   /** Live (non-terminal and unreachable) tasks per agent. */
   private readonly agentTasks = new Map<string, Set<TaskRecord>>();
   private readonly forwarder: StatusUpdateForwarder;
+  /** Spaces out unreachable markings (agent_removal_rate_limit). */
+  private readonly removals: RemovalRateLimiter;
   /** Uuids of updates the master generated (their acknowledgements stay here). */
   private readonly masterUuids = new Set<string>();
   /** Kill requests for tasks on disconnected agents, re-sent when the agent re-registers. */
@@ -157,6 +165,7 @@ export class Master {
     @inject(TOKENS.Clock) private readonly now: () => number,
   ) {
     this.startTime = now();
+    this.removals = new RemovalRateLimiter(config.agentRemovalRate, now);
     this.forwarder = new StatusUpdateForwarder({
       send: (fid, status) => this.sendToFramework(this.frameworks.get(fid), updateEvent(status as m.TaskStatus)),
       initialBackoffMs: config.statusUpdateRetryMinMs,
@@ -228,6 +237,7 @@ export class Master {
     this.timers.clear();
     for (const o of this.offers.values()) clearTimeout(o.timer);
     this.forwarder.stop();
+    this.removals.stop();
     for (const fw of this.frameworks.values()) {
       clearInterval(fw.heartbeat);
       clearTimeout(fw.failoverTimer);
@@ -1030,6 +1040,7 @@ export class Master {
     const now = this.now();
 
     const wasUnreachable = this.unreachableAgents.has(id);
+    this.removals.cancel(id);
     for (const f of body.frameworks) {
       const fid = f.id?.value;
       if (fid !== undefined && !this.frameworks.has(fid) && !this.isCompletedFramework(fid)) this.recoverFramework(fid, f as m.FrameworkInfo);
@@ -1056,12 +1067,13 @@ export class Master {
       agent.reregisteredAt = now;
       const allocated = new Map<string, Resources>();
       for (const { t, resources } of reported) {
-        if (isTerminalTaskState(t.state) || !this.frameworks.has(t.framework_id.value)) continue;
+        if (!this.keepsResources(id, t)) continue;
         allocated.set(t.framework_id.value, (allocated.get(t.framework_id.value) ?? Resources.empty()).plus(resources));
       }
       this.allocator.addAgent(id, { hostname: info.hostname, attributes: agent.attributes, total, allocated });
     }
-    this.reconcileAgentTasks(agent, reported);
+    const afterReregistered: AgentEvent[] = [];
+    this.reconcileAgentTasks(agent, reported, afterReregistered);
     if (this.awaitingReconcile.delete(id) && this.awaitingReconcile.size === 0) this.guard("reconciling resource providers", () => this.reconcileProviders());
     else if (wasUnreachable && this.awaitingReconcile.size === 0) this.guard("reconciling resource providers", () => this.reconcileProviders());
     for (const e of body.executor_infos) {
@@ -1069,6 +1081,7 @@ export class Master {
     }
     const connectedStream = this.connectAgent(agent, sink, streamId);
     sink.send({ type: "REREGISTERED", reregistered: this.registeredBody(id) });
+    for (const e of afterReregistered) this.sendToAgent(agent, e);
     for (const task of this.pendingKills.get(id) ?? []) {
       this.sendToAgent(agent, { type: "KILL_TASK", kill_task: { framework_id: { value: task.frameworkId }, task_id: { value: task.id } } });
     }
@@ -1080,29 +1093,33 @@ export class Master {
     return { agentId: id, streamId: connectedStream };
   }
 
-  /** The agent's tasks as it reports them, against what the master believes. */
-  private reconcileAgentTasks(agent: AgentRecord, reported: Array<{ t: ReregisterTask; resources: Resources }>): void {
+  /** The agent's tasks as it reports them, against what the master believes; events for the agent go to `after` (sent after REREGISTERED). */
+  private reconcileAgentTasks(agent: AgentRecord, reported: Array<{ t: ReregisterTask; resources: Resources }>, after: AgentEvent[]): void {
     const seen = new Set<string>();
     for (const { t, resources } of reported) {
       const fid = t.framework_id.value;
       seen.add(`${fid}/${t.task_id.value}`);
       if (this.isCompletedFramework(fid)) {
-        this.sendToAgent(agent, { type: "SHUTDOWN_FRAMEWORK", shutdown_framework: { framework_id: { value: fid } } });
+        after.push({ type: "SHUTDOWN_FRAMEWORK", shutdown_framework: { framework_id: { value: fid } } });
         continue;
       }
       const fw = this.frameworks.get(fid);
       if (!fw) continue;
       const known = fw.tasks.get(t.task_id.value);
       if (known && known.agentId === agent.id) {
-        if (known.state !== t.state && !isTerminalTaskState(known.state)) {
+        if (isTerminalTaskState(known.state)) {
+          // Reported lost while the agent was away (not partition aware): it must not run on unseen.
+          if (!isTerminalTaskState(t.state)) after.push({ type: "KILL_TASK", kill_task: { framework_id: { value: fid }, task_id: t.task_id } });
+        } else if (known.state !== t.state && !isTerminalTaskState(t.state)) {
+          // Back from TASK_UNREACHABLE (partition aware): it runs again. A terminal state arrives as the agent's own update.
           known.state = t.state;
-          if (!isTerminalTaskState(t.state)) this.liveTasksOf(agent.id).add(known);
+          this.liveTasksOf(agent.id).add(known);
         }
         continue;
       }
       if (!known && fw.completedTasks.some((c) => c.id === t.task_id.value && c.agentId === agent.id)) {
         // The master already reported this task lost (e.g. the agent was unreachable): kill it.
-        this.sendToAgent(agent, { type: "KILL_TASK", kill_task: { framework_id: { value: fid }, task_id: t.task_id } });
+        after.push({ type: "KILL_TASK", kill_task: { framework_id: { value: fid }, task_id: t.task_id } });
         continue;
       }
       if (known) continue;
@@ -1133,6 +1150,16 @@ export class Master {
     }
   }
 
+  /** Whether a task an agent reports on re-registering still holds its resources in the master's eyes. */
+  private keepsResources(agentId: string, t: ReregisterTask): boolean {
+    const fw = this.frameworks.get(t.framework_id.value);
+    if (!fw) return false;
+    const known = fw.tasks.get(t.task_id.value);
+    if (known && known.agentId === agentId) return !isTerminalTaskState(known.state);
+    if (!known && fw.completedTasks.some((c) => c.id === t.task_id.value && c.agentId === agentId)) return false;
+    return !isTerminalTaskState(t.state);
+  }
+
   /** The agent's stream closed: it is disconnected (not removed) until it re-registers or its pings time out. */
   agentDisconnected(agentId: string, streamId: string): void {
     const agent = this.agents.get(agentId);
@@ -1153,6 +1180,10 @@ export class Master {
     switch (call.type) {
       case "PONG":
         agent.lastPongAt = this.now();
+        if (this.removals.cancel(agent.id)) {
+          this.counters.inc("slave_unreachable_canceled");
+          this.log.info({ agentId: agent.id }, "agent answered again before its removal permit; not marked unreachable");
+        }
         return;
       case "STATUS_UPDATE":
         this.statusUpdate(agent, call.status_update.framework_id.value, call.status_update.status);
@@ -1206,16 +1237,51 @@ export class Master {
     this.forwarder.forward(frameworkId, status as TaskStatusJson);
   }
 
-  /** Sends PINGs; an agent silent for longer than the ping timeout becomes unreachable. */
+  /**
+   * Sends PINGs; an agent silent for longer than the ping timeout becomes unreachable once the
+   * removal rate limit allows (unless it answers meanwhile). Unreachable agents past their age
+   * limit are marked gone.
+   */
   pingAgents(): void {
     const now = this.now();
     for (const agent of [...this.agents.values()]) {
-      if (now - agent.lastPongAt > this.config.agentPingTimeoutMs) {
-        this.guard("marking an agent unreachable", () => this.markUnreachable(agent));
-        continue;
+      if (now - agent.lastPongAt > this.config.agentPingTimeoutMs && !this.removals.has(agent.id)) {
+        this.removals.acquire(agent.id, () =>
+          this.guard("marking an agent unreachable", () => (this.isSilent(agent) ? this.markUnreachable(agent) : undefined)),
+        );
       }
       if (agent.connected) this.sendToAgent(agent, { type: "PING", ping: { connected: true } });
     }
+    for (const [id, { since }] of [...this.unreachableAgents]) {
+      if (now - since > this.config.agentUnreachableGcMs) this.guard("marking an unreachable agent gone", () => this.markGoneAfterUnreachable(id));
+    }
+  }
+
+  private isSilent(agent: AgentRecord): boolean {
+    return this.agents.get(agent.id) === agent && this.now() - agent.lastPongAt > this.config.agentPingTimeoutMs;
+  }
+
+  /** Unreachable for too long: its tasks are gone for good and it may not come back under this id. */
+  private async markGoneAfterUnreachable(agentId: string): Promise<void> {
+    if (!this.unreachableAgents.delete(agentId)) return;
+    this.goneAgents.add(agentId);
+    for (const task of [...(this.agentTasks.get(agentId) ?? [])]) {
+      const fw = this.frameworks.get(task.frameworkId);
+      if (!fw) continue;
+      const status = this.sendMasterUpdate(fw, {
+        taskId: task.id,
+        state: fw.partitionAware ? "TASK_GONE" : "TASK_LOST",
+        agentId,
+        reason: "REASON_AGENT_REMOVED",
+        message: `agent ${agentId} was unreachable for longer than ${this.config.agentUnreachableGcMs / 1000} s`,
+      });
+      this.setTaskState(task, status, { recover: false });
+    }
+    this.agentTasks.delete(agentId);
+    this.pendingKills.delete(agentId);
+    this.counters.inc("slave_unreachable_gc");
+    this.log.warn({ agentId }, "unreachable agent aged out; marked gone");
+    await this.registry.markGone(agentId).catch((e) => this.log.error({ agentId, err: errorMessage(e) }, "registry: marking agent gone failed"));
   }
 
   /** Health check failed: tasks become TASK_UNREACHABLE (TASK_LOST for frameworks that are not partition aware). */
@@ -1268,10 +1334,14 @@ export class Master {
 
   private async expireRecoveredAgents(): Promise<void> {
     for (const [id, info] of [...this.recoveredAgents]) {
-      this.recoveredAgents.delete(id);
-      this.unreachableAgents.set(id, { info, since: this.now() });
-      this.log.warn({ agentId: id }, "agent did not re-register after master failover; marked unreachable");
-      await this.registry.markUnreachable(id, this.now()).catch((e) => this.log.error({ agentId: id, err: errorMessage(e) }, "registry write failed"));
+      this.removals.acquire(id, () =>
+        this.guard("marking a recovered agent unreachable", async () => {
+          if (!this.recoveredAgents.delete(id)) return;
+          this.unreachableAgents.set(id, { info, since: this.now() });
+          this.log.warn({ agentId: id }, "agent did not re-register after master failover; marked unreachable");
+          await this.registry.markUnreachable(id, this.now()).catch((e) => this.log.error({ agentId: id, err: errorMessage(e) }, "registry write failed"));
+        }),
+      );
     }
     if (this.awaitingReconcile.size > 0) {
       this.awaitingReconcile.clear();

@@ -12,6 +12,8 @@ const COUNTERS = [
   "slave_reregistrations",
   "slave_removals",
   "slave_unreachable_completed",
+  "slave_unreachable_canceled",
+  "slave_unreachable_gc",
   "framework_registrations",
   "framework_reregistrations",
   "framework_removals",

@@ -14,6 +14,7 @@ import { createMasterHandler } from "./http-server.js";
 import { AlwaysLeader, type LeaderElection } from "./leader.js";
 import { DEFAULT_MASTER_CONFIG, Master, type MasterConfig } from "./master.js";
 import { masterPromRegistry, metricsSnapshot } from "./metrics.js";
+import { parseRemovalRate } from "./removal-rate-limit.js";
 import { providerPoolsJson } from "./state-view.js";
 import type { MasterRegistry } from "./registry-port.js";
 import { TOKENS } from "./tokens.js";
@@ -40,7 +41,13 @@ export interface StartMasterOptions {
   heartbeatIntervalMs?: number;
   agentPingIntervalMs?: number;
   agentPingTimeoutMs?: number;
+  /** Mesos --max_agent_ping_timeouts: without agentPingTimeoutMs, the timeout is this many ping intervals. */
+  maxAgentPingTimeouts?: number;
   agentReregisterTimeoutMs?: number;
+  /** Mesos --agent_removal_rate_limit, e.g. "1/10secs"; unset means no limit. */
+  agentRemovalRateLimit?: string;
+  /** Mesos --registry_max_agent_age: an agent unreachable this long is marked gone (default 2 weeks). */
+  agentUnreachableGcMs?: number;
   statusUpdateRetryMinMs?: number;
   statusUpdateRetryMaxMs?: number;
   /** Allocator minimum offer size (default Mesos "cpus:0.01|mem:32"). */
@@ -143,7 +150,13 @@ export async function startMaster(options: StartMasterOptions = {}): Promise<Run
       ...(options.offerTimeoutMs !== undefined && { offerTimeoutMs: options.offerTimeoutMs }),
       ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }),
       ...(options.agentPingIntervalMs !== undefined && { agentPingIntervalMs: options.agentPingIntervalMs }),
-      ...(options.agentPingTimeoutMs !== undefined && { agentPingTimeoutMs: options.agentPingTimeoutMs }),
+      ...(options.agentPingTimeoutMs !== undefined
+        ? { agentPingTimeoutMs: options.agentPingTimeoutMs }
+        : options.maxAgentPingTimeouts !== undefined && {
+            agentPingTimeoutMs: (options.agentPingIntervalMs ?? DEFAULT_MASTER_CONFIG.agentPingIntervalMs) * options.maxAgentPingTimeouts,
+          }),
+      ...(options.agentRemovalRateLimit !== undefined && { agentRemovalRate: parseRemovalRate(options.agentRemovalRateLimit) }),
+      ...(options.agentUnreachableGcMs !== undefined && { agentUnreachableGcMs: options.agentUnreachableGcMs }),
       ...(options.agentReregisterTimeoutMs !== undefined && { agentReregisterTimeoutMs: options.agentReregisterTimeoutMs }),
       ...(options.statusUpdateRetryMinMs !== undefined && { statusUpdateRetryMinMs: options.statusUpdateRetryMinMs }),
       ...(options.statusUpdateRetryMaxMs !== undefined && { statusUpdateRetryMaxMs: options.statusUpdateRetryMaxMs }),
@@ -175,6 +188,10 @@ export async function startMaster(options: StartMasterOptions = {}): Promise<Run
         allocation_interval: `${config.allocationIntervalMs / 1000}secs`,
         offer_timeout: config.offerTimeoutMs === undefined ? "" : `${config.offerTimeoutMs / 1000}secs`,
         work_dir: workDir,
+        agent_ping_timeout: `${config.agentPingTimeoutMs / 1000}secs`,
+        agent_reregister_timeout: `${config.agentReregisterTimeoutMs / 1000}secs`,
+        agent_removal_rate_limit: options.agentRemovalRateLimit ?? "",
+        registry_max_agent_age: `${config.agentUnreachableGcMs / 1000}secs`,
         registry: typeof options.registry === "object" ? "custom" : (options.registry ?? "sqlite"),
       },
     });
