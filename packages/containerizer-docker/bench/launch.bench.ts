@@ -25,8 +25,8 @@ async function launchOf(root: string, agentId: string): Promise<ContainerLaunch>
     task: {
       task_id: { value: containerId },
       resources: [
-        { name: "cpus", type: "SCALAR", scalar: { value: 0.01 } },
-        { name: "mem", type: "SCALAR", scalar: { value: 16 } },
+        { name: "cpus", type: "SCALAR", scalar: { value: 0.1 } },
+        { name: "mem", type: "SCALAR", scalar: { value: 32 } },
       ],
       command: { value: "sleep 600" },
       container: { type: "DOCKER", docker: { image: IMAGE, network: "NONE" } },

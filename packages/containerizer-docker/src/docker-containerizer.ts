@@ -160,7 +160,8 @@ export class DockerContainerizer implements Containerizer {
     }
     tracked.killedWith = "SIGKILL";
     await this.signal(container, "SIGKILL");
-    await tracked.termination;
+    // After close() nothing watches it any more: its end is the next agent's to report.
+    if (!this.closing.signal.aborted) await tracked.termination;
   }
 
   async usage(containerId: string): Promise<Record<string, number>> {
