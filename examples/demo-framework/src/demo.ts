@@ -87,8 +87,8 @@ export function runDemo(opts: DemoOptions): DemoHandle {
       }
       pending.splice(0, share, ...rest);
       for (const task of tasks) {
-        launched.set(task.task_id.value, { task, host: offer.hostname });
-        say(`${task.name.padEnd(10)} launching      on ${offer.hostname} (agent ${offer.agent_id.value}): ${task.command?.value}`);
+        launched.set(task.task_id.value, { task, host: agentLabel(offer) });
+        say(`${task.name.padEnd(10)} launching      on ${agentLabel(offer)} (agent ${offer.agent_id.value}): ${task.command?.value}`);
       }
       await client.launch(offer, tasks, { refuse_seconds: 1 });
     }
@@ -106,4 +106,10 @@ export function runDemo(opts: DemoOptions): DemoHandle {
       await client.teardown().catch(() => client.close());
     },
   };
+}
+
+/** host:port of the offer's agent (agents of a laptop cluster share one host name). */
+function agentLabel(offer: Offer): string {
+  const a = offer.url?.address;
+  return a ? `${a.hostname ?? a.ip ?? offer.hostname}:${a.port}` : offer.hostname;
 }
