@@ -50,6 +50,8 @@ describe("master restart", () => {
     expect(after.holders.map((h) => h.task_id).sort()).toEqual(["long-1", "long-2"]);
     expect(scalarIn(after.used_resources, "matlab")).toBe(2);
     expect(after.details!.pools[0]!.holders.map((h) => h.holder).sort()).toEqual([`${fw.id}/long-1`, `${fw.id}/long-2`]);
+    // The module got its holdings back from the registry and freed the one whose task is gone.
+    expect(after.details!.last_reconcile).toMatchObject({ kept: 2, freed: [{ holder: `${fw.id}/short` }], reclaimed: [] });
     expect((await fw.waitForEnd("short", 30_000)).state).toBe("TASK_FINISHED");
     expect(fw.latest("long-1")).toBe("TASK_RUNNING");
 
