@@ -154,7 +154,11 @@ async function start<T>(what: string, fn: () => Promise<T>): Promise<T> {
  * `up` owns its tasks and kills them; a lone agent leaves them running for its next start to recover.
  */
 async function stopAll(io: Io, agents: AgentHandle[], master?: MasterHandle, killTasks = false): Promise<void> {
+  // A terminal's Ctrl-C can reach us twice at once (directly and relayed by npm/tsx): only a
+  // second press, a moment later, means "stop waiting".
+  const since = Date.now();
   const forced = io.onStop(() => {
+    if (Date.now() - since < 1000) return;
     io.stderr.write("stopping anyway\n");
     process.exit(130);
   });
