@@ -83,6 +83,8 @@ export class SchedulerClient {
   #streamId: string | undefined;
   #heartbeatMs: number | undefined;
   #stream: AbortController | undefined;
+  /** Aborted by close(), so a back-off wait does not keep the process alive. */
+  readonly #life = new AbortController();
   #running = false;
   #closing = false;
   #closed = false;
@@ -268,7 +270,7 @@ export class SchedulerClient {
       // Try the last known leader first, then each configured master in turn.
       const candidates = [...(this.#lastLeader ? [this.#lastLeader] : []), ...this.#masters];
       this.#leader = candidates[(failures - 1) % candidates.length]!;
-      await sleep(Math.min(r.maxDelayMs, r.initialDelayMs * 2 ** (failures - 1)));
+      await sleep(Math.min(r.maxDelayMs, r.initialDelayMs * 2 ** (failures - 1)), undefined, { signal: this.#life.signal }).catch(() => {});
     }
     if (!subscribedOnce) reject(new Error("subscribe: the client was closed before SUBSCRIBED"));
   }
@@ -397,6 +399,7 @@ export class SchedulerClient {
     if (this.#closed) return;
     this.#closed = true;
     this.#stream?.abort();
+    this.#life.abort();
     // Let calls already under way (e.g. the TEARDOWN that closed us) finish, then free the sockets.
     if (this.#ownDispatcher) setImmediate(() => void this.#ownDispatcher!.close().catch(() => {}));
     this.#emit("closed", reason);
