@@ -91,6 +91,15 @@ describe("tessera run", () => {
     expect(await exit).toBe(3);
   });
 
+  it("gives up waiting for an offer on Ctrl-C with exit 130", async () => {
+    const { m, c, exit } = await setup("--", "true");
+    await new Promise((r) => setTimeout(r, 50));
+    c.stop();
+    expect(await exit).toBe(130);
+    expect(c.err()).toContain("interrupted before the task was launched");
+    expect(m.callsOf("ACCEPT")).toHaveLength(0);
+  });
+
   it("kills the task on Ctrl-C and exits 128+signal", async () => {
     const { m, c, exit, agentOffer } = await setup("--", "sleep", "100");
     m.send({ type: "OFFERS", offers: { offers: [agentOffer("o", 1)] } });

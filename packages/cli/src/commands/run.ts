@@ -46,6 +46,7 @@ export async function runTask(io: Io, master: string, opts: RunOptions & { cmd: 
   let tailing: Promise<void> | undefined;
   let stopTail = false;
   let biggest = { cpus: 0, mem: 0 };
+  let interrupted = false;
 
   const finished = new Promise<TaskStatus>((resolve, reject) => {
     client.on("offers", (offers) => void onOffers(offers).catch(reject));
@@ -57,7 +58,9 @@ export async function runTask(io: Io, master: string, opts: RunOptions & { cmd: 
       else progress.update(`${status.state.replace(/^TASK_/, "").toLowerCase()}: ${opts.cmd}`);
     });
     client.on("error", (message) => reject(new CommandError(`the master ended the framework: ${message}`)));
-    client.on("closed", (reason) => reject(new CommandError(`lost the master: ${reason?.message ?? "stream closed"}`)));
+    client.on("closed", (reason) =>
+      reject(interrupted ? new CommandError("interrupted before the task was launched", 130) : new CommandError(`lost the master: ${reason?.message ?? "stream closed"}`)),
+    );
   });
 
   finished.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
@@ -112,7 +115,7 @@ export async function runTask(io: Io, master: string, opts: RunOptions & { cmd: 
 
   const off = io.onStop(() => {
     if (!taskId) {
-      progress.done("interrupted");
+      interrupted = true;
       client.close();
       return;
     }
@@ -122,7 +125,7 @@ export async function runTask(io: Io, master: string, opts: RunOptions & { cmd: 
   try {
     progress.update(`subscribing to ${master}`);
     await client.subscribe().catch((err: Error) => {
-      throw new CommandError(`cannot subscribe to ${master}: ${explain(err)}`);
+      throw interrupted ? new CommandError("interrupted", 130) : new CommandError(`cannot subscribe to ${master}: ${explain(err)}`);
     });
     if (taskId === undefined) progress.update(`waiting for an offer with cpus ${opts.cpus}, mem ${opts.mem}`);
     const status = await finished;
