@@ -42,10 +42,11 @@ function flags(o: Record<string, string | number> = {}): string[] {
 }
 
 /** Spawns one node and resolves once it prints its ready line. */
-export function launch(role: "master" | "agent", args: string[], timeoutMs = 30_000): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", LAUNCHER, role, ...args], {
+export function launch(role: "master" | "agent", args: string[], timeoutMs = 30_000, nodeArgs: string[] = []): Promise<NodeProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", LAUNCHER, role, ...args], {
     cwd: REPO,
-    env: { ...process.env, NODE_OPTIONS: "" },
+    // An inherited relative TSX_TSCONFIG_PATH (tsx --tsconfig) would resolve against REPO: make it absolute.
+    env: { ...process.env, NODE_OPTIONS: "", TSX_TSCONFIG_PATH: join(REPO, "tsconfig.json") },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let err = "";
@@ -57,11 +58,11 @@ export function launch(role: "master" | "agent", args: string[], timeoutMs = 30_
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`${role} did not start within ${timeoutMs} ms:\n${err}`));
+      reject(new Error(`${role} did not start within ${timeoutMs} ms:\n${err.slice(-4000)}`));
     }, timeoutMs);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`${role} exited with ${code} before it was ready:\n${err}`));
+      reject(new Error(`${role} exited with ${code} before it was ready:\n${err.slice(-4000)}`));
     });
     child.stdout!.on("data", (c: Buffer) => {
       out += c.toString();

@@ -1,0 +1,85 @@
+// A simulated agent for the end-to-end bench: speaks the internal agent protocol (REGISTER
+// stream, STATUS_UPDATE calls, PONGs) and "runs" every task with a no-op containerizer: RUNNING at
+// once, FINISHED as soon as RUNNING is acknowledged (the real agent's one-update-in-flight rule).
+import { randomBytes } from "node:crypto";
+import type { Pool } from "undici";
+import { AGENT_PROTOCOL_PATH } from "../src/api/agent-protocol/index.js";
+import { openStream, post, type EventStream, type Json } from "./e2e-http.js";
+
+const uuid = () => randomBytes(16).toString("base64");
+
+export class SimAgent {
+  agentId = "";
+  private stream: EventStream | undefined;
+  /** uuid of the RUNNING update → what to send once it is acknowledged. */
+  private readonly awaitingAck = new Map<string, { frameworkId: string; taskId: string }>();
+  readonly errors: string[] = [];
+
+  constructor(
+    private readonly origin: string,
+    private readonly calls: Pool,
+    private readonly hostname: string,
+    private readonly port: number,
+    private readonly resources: Json[],
+  ) {}
+
+  async register(): Promise<void> {
+    let registered!: () => void;
+    const done = new Promise<void>((r) => (registered = r));
+    this.stream = await openStream(
+      this.origin,
+      AGENT_PROTOCOL_PATH,
+      { type: "REGISTER", register: { agent_info: { hostname: this.hostname, port: this.port, resources: this.resources, attributes: [] }, version: "1.0.0" } },
+      (e) => {
+        if (e.type === "REGISTERED") {
+          this.agentId = e.registered.agent_id.value;
+          registered();
+        } else this.onEvent(e);
+      },
+    );
+    await done;
+  }
+
+  private onEvent(e: Json): void {
+    switch (e.type) {
+      case "RUN_TASK": {
+        const fid = e.run_task.framework_id.value as string;
+        this.update(fid, e.run_task.task.task_id.value, "TASK_RUNNING");
+        return;
+      }
+      case "STATUS_UPDATE_ACKNOWLEDGEMENT": {
+        const next = this.awaitingAck.get(e.status_update_acknowledgement.uuid);
+        if (!next) return;
+        this.awaitingAck.delete(e.status_update_acknowledgement.uuid);
+        this.update(next.frameworkId, next.taskId, "TASK_FINISHED");
+        return;
+      }
+      case "PING":
+        this.send({ type: "PONG", agent_id: { value: this.agentId } });
+        return;
+    }
+  }
+
+  private update(frameworkId: string, taskId: string, state: "TASK_RUNNING" | "TASK_FINISHED"): void {
+    const id = uuid();
+    if (state === "TASK_RUNNING") this.awaitingAck.set(id, { frameworkId, taskId });
+    this.send({
+      type: "STATUS_UPDATE",
+      agent_id: { value: this.agentId },
+      status_update: {
+        framework_id: { value: frameworkId },
+        status: { task_id: { value: taskId }, state, source: "SOURCE_EXECUTOR", uuid: id, timestamp: Date.now() / 1000 },
+      },
+    });
+  }
+
+  private send(body: Json): void {
+    post(this.calls, AGENT_PROTOCOL_PATH, body).catch((err: unknown) => {
+      if (this.errors.length < 10) this.errors.push(err instanceof Error ? err.message : String(err));
+    });
+  }
+
+  close(): void {
+    this.stream?.close();
+  }
+}
