@@ -588,7 +588,9 @@ export class HierarchicalAllocator {
       for (const role of roles) {
         const mine = roles.length === 1 ? part : part.filter((e) => e.allocationRole === role);
         const client = fw.clients.get(role!);
-        if (refuseMs > 0 && client !== undefined) {
+        // A decline refuses the agent it was for; pool units that rode along with its offer are
+        // not that agent's, and filters piling up on a pool would be checked by every later offer.
+        if (refuseMs > 0 && client !== undefined && (holder === agent || holder.providerId === undefined)) {
           this.addFilter(holder, client, roles.length === 1 ? unallocated : mine.unallocated(), now + refuseMs);
         }
         this.notifyRecovered(fw.id, agentId, mine);

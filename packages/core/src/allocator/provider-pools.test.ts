@@ -97,3 +97,22 @@ describe("setClusterResources", () => {
     );
   });
 });
+
+describe("declines of offers carrying pool units", () => {
+  it("filter the agent the offer was for, not the pool", () => {
+    const a = withSeatTap();
+    a.addAgent("x", { total: R("cpus:4;mem:4096") });
+    a.addAgent("y", { total: R("cpus:4;mem:4096") });
+    a.addClusterResources("lic", seats(2));
+    a.addFramework("f", { roles: ["r"] });
+    const offers = a.allocate(0);
+    const withSeats = offers.find((o) => o.resources.scalar("matlab") === 2)!;
+    for (const o of offers) a.recoverResources("f", o.agentId, o.resources, { refuseSeconds: o === withSeats ? 60 : 0 }, 0);
+    // The declined agent stays refused; its seats come with the other agent's offer.
+    const [again, ...none] = a.allocate(1);
+    expect(none).toEqual([]);
+    expect(again!.agentId).not.toBe(withSeats.agentId);
+    expect(again!.resources.scalar("matlab")).toBe(2);
+    expect(a.filterCount("f")).toBe(1);
+  });
+});
