@@ -145,6 +145,8 @@ export class Master {
   /** Kill requests for tasks on disconnected agents, re-sent when the agent re-registers. */
   private readonly pendingKills = new Map<string, Set<TaskRecord>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Last agent id seen at each `host:port` (checked against `agents` on use), so REGISTER is not a scan of every agent. */
+  private readonly agentAtAddress = new Map<string, string>();
   private allocationTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private allocationScheduled = false;
@@ -1005,10 +1007,9 @@ export class Master {
   async registerAgent(call: Extract<AgentCall, { type: "REGISTER" }>, sink: EventSink<AgentEvent>): Promise<{ agentId: string; streamId: string }> {
     const info = call.register.agent_info;
     const total = this.parseAgentResources(info, "register");
-    for (const other of [...this.agents.values()]) {
-      if (other.info.hostname === info.hostname && other.info.port === info.port) {
-        this.removeAgent(other, "a new agent registered at the same address", "REASON_AGENT_RESTARTED");
-      }
+    const other = this.agents.get(this.agentAtAddress.get(`${info.hostname}:${info.port}`) ?? "");
+    if (other && other.info.hostname === info.hostname && other.info.port === info.port) {
+      this.removeAgent(other, "a new agent registered at the same address", "REASON_AGENT_RESTARTED");
     }
     const id = this.nextAgentId();
     const stored = { ...info, id: { value: id } };
@@ -1433,6 +1434,7 @@ export class Master {
       executors: new Map(),
     };
     this.agents.set(id, agent);
+    this.agentAtAddress.set(`${info.hostname}:${info.port}`, id);
     return agent;
   }
 
