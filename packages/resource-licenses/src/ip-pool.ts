@@ -101,11 +101,11 @@ export class IpPool implements Pool {
 
   offerable(free: Resources): Resources {
     if (this.perOffer === undefined) return free;
-    const items = free.set(this.resource);
-    const n = Math.floor(this.perOffer);
-    if (items.length <= n) return free;
+    // `free` is this pool's units only: one entry (no copy of a possibly large set).
     const entry = free.entries()[0]!;
-    return Resources.of({ ...entry, set: items.slice(0, n) });
+    const n = Math.floor(this.perOffer);
+    if (free.size !== 1 || entry.set!.length <= n) return free;
+    return Resources.of({ ...entry, set: entry.set!.slice(0, n) });
   }
 
   status(): PoolStatus {
