@@ -46,6 +46,14 @@ describe("cluster-wide units on a real cluster", () => {
     ]);
     for (const id of ["finishes", "fails", "killed", "orphaned"]) await fw.waitForState(id, "TASK_RUNNING");
     expect(await seatsHeld(master.url)).toBe(4);
+    // Operators see the pool, its holders and the module in GET /modules and in Prometheus metrics.
+    const modules = await getJson<{ modules: Array<{ name: string }>; resource_providers: Array<{ id: string; holders: unknown[]; details: { pools: Array<{ used: number }> } }> }>(`${master.url}/modules`);
+    expect(modules.modules.map((m) => m.name)).toContain("@tessera/resource-licenses");
+    expect(modules.resource_providers.find((p) => p.id === "licenses")).toMatchObject({ details: { pools: [{ used: 4 }] } });
+    expect(modules.resource_providers[0]!.holders).toHaveLength(4);
+    const metrics = await (await fetch(`${master.url}/metrics`)).text();
+    expect(metrics).toContain('tessera_provider_resources{provider="licenses",resource="matlab",state="used"} 4');
+    expect(metrics).toContain('tessera_provider_resources{provider="licenses",resource="matlab",state="total"} 4');
 
     expect((await fw.waitForEnd("finishes")).state).toBe("TASK_FINISHED");
     expect((await fw.waitForEnd("fails")).state).toBe("TASK_FAILED");
