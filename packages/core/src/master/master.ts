@@ -864,6 +864,8 @@ export class Master {
       rescinded++;
     }
     this.allocator.setClusterResources(p.id, total);
+    // A pool created just now stays withheld like the others until reconciliation succeeded.
+    if (this.awaitingReconcile.size > 0 || this.unhealthyProviders.has(p.id)) this.setPoolActive(p.id, false);
     this.log.info({ provider: p.id, resources: total.toString(), rescinded }, "resource provider's resources changed");
     this.scheduleAllocation();
   }
