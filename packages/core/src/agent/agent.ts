@@ -398,6 +398,7 @@ export class Agent {
       executor_id: { value: rec.executorId },
       ...(f.message !== undefined ? { message: f.message } : {}),
       ...(f.reason !== undefined ? { reason: f.reason } : {}),
+      ...(f.healthy !== undefined ? { healthy: f.healthy } : {}),
       container_status: { container_id: { value: rec.containerId }, ...f.containerStatus },
     };
     const update = makeStatusUpdate(rec.frameworkId, status);

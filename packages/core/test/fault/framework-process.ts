@@ -26,6 +26,8 @@ const { values: v } = parseArgs({
     mem: { type: "string", default: "16" },
     /** Put as many tasks as fit into the first offer instead of spreading them. */
     pack: { type: "boolean", default: false },
+    /** A Mesos HealthCheck (JSON) for every task. */
+    "health-check": { type: "string" },
   },
 });
 if (v.master === undefined) throw new Error("framework-process: --master is required");
@@ -65,7 +67,15 @@ async function onOffers(offers: Json[]): Promise<void> {
     }
     const tasks = Array.from({ length: fit }, () => {
       const id = `${v.prefix}${launched++}`;
-      return { name: id, task_id: { value: id }, agent_id: offer.agent_id, resources: [scalar("cpus", cpus), scalar("mem", mem)], command: { shell: true, value: command(id) } };
+      return {
+        name: id,
+        task_id: { value: id },
+        agent_id: offer.agent_id,
+        resources: [scalar("cpus", cpus), scalar("mem", mem)],
+        command: { shell: true, value: command(id) },
+        ...(v["health-check"] !== undefined && { health_check: JSON.parse(v["health-check"]) as Json }),
+        kill_policy: { grace_period: { nanoseconds: 200_000_000 } },
+      };
     });
     toLaunch -= fit;
     const r = await call({ type: "ACCEPT", accept: { offer_ids: [offer.id], operations: [{ type: "LAUNCH", launch: { task_infos: tasks } }], filters: { refuse_seconds: 0 } } });

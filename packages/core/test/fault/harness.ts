@@ -140,6 +140,8 @@ export interface FrameworkOptions {
   partitionAware?: boolean;
   /** All tasks into one offer (one agent) instead of spread. */
   pack?: boolean;
+  /** A Mesos HealthCheck for every task. */
+  healthCheck?: Json;
   failoverTimeoutS?: number;
   frameworkId?: string;
 }
@@ -157,6 +159,7 @@ export class FrameworkProc extends Proc {
           prefix: opts.prefix ?? "t",
           "partition-aware": opts.partitionAware ?? false,
           pack: opts.pack ?? false,
+          ...(opts.healthCheck !== undefined && { "health-check": JSON.stringify(opts.healthCheck) }),
           "failover-timeout-s": opts.failoverTimeoutS ?? 0,
           ...(opts.command !== undefined && { command: opts.command }),
           ...(opts.frameworkId !== undefined && { "framework-id": opts.frameworkId }),

@@ -10,7 +10,8 @@ import type {
   LaunchPlan,
 } from "../../hooks/index.js";
 import type { AgentMeta } from "../meta/agent-meta.js";
-import { commandEnv } from "../task-validation.js";
+import { startTaskHealth } from "../health/task-health.js";
+import { commandEnv, killGraceMs } from "../task-validation.js";
 import { checkpointOf, refOf, type KillRequest, type TaskRecord, type TaskTable } from "./task-record.js";
 
 /** What a status the agent generates carries besides the task it is about. */
@@ -20,6 +21,8 @@ export interface StatusFields {
   reason?: string;
   source?: "SOURCE_AGENT" | "SOURCE_EXECUTOR";
   containerStatus?: ContainerStatusLike;
+  /** Result of the task's health check, when it has one. */
+  healthy?: boolean;
 }
 
 /** Creates a container's sandbox directory and returns its absolute path. */
@@ -136,6 +139,7 @@ export class TaskLauncher {
       rec.markStarted();
     }
     if (rec.kill) await this.destroy(rec);
+    else this.startHealth(rec);
   }
 
   /**
@@ -153,6 +157,17 @@ export class TaskLauncher {
     } finally {
       rec.markStarted();
     }
+    this.startHealth(rec);
+  }
+
+  /** Starts the task's health check (if it has one): changes are reported, too many failures kill it. */
+  private startHealth(rec: TaskRecord): void {
+    rec.health = startTaskHealth(rec, {
+      log: this.d.log,
+      report: (r, healthy, message) =>
+        this.d.active() ? this.d.sendStatus(r, { state: "TASK_RUNNING", healthy, message, reason: "REASON_TASK_HEALTH_CHECK_STATUS_UPDATED" }) : Promise.resolve(r.health?.stop()),
+      kill: (r, message) => this.kill(r, killGraceMs(r.task.kill_policy), message, { reasonCode: "REASON_TASK_HEALTH_CHECK_STATUS_UPDATED" }),
+    });
   }
 
   /** Asks for the task to die; a second ask while it is dying changes nothing. */
@@ -183,6 +198,7 @@ export class TaskLauncher {
   /** Records and reports the end of a container that had been launched, then releases it. */
   async endLaunched(rec: TaskRecord, t: ContainerTermination, fields: StatusFields): Promise<void> {
     if (!this.d.active()) return;
+    rec.health?.stop();
     rec.terminated = true;
     rec.termination = t;
     rec.final = { state: fields.state, ...(fields.message ? { message: fields.message } : {}), ...(fields.reason ? { reason: fields.reason } : {}) };

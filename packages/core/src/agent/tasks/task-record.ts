@@ -58,6 +58,8 @@ export interface TaskRecord extends TaskCheckpoint {
   ended: Promise<void>;
   markEnded: () => void;
   termination?: ContainerTermination;
+  /** The task's running health check, stopped when the task ends. */
+  health?: { stop(): void };
 }
 
 export function newTaskRecord(cp: TaskCheckpoint, resources: Resources, state: TaskState): TaskRecord {
