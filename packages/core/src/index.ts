@@ -11,4 +11,5 @@ export * from "./master/index.js";
 export * as agentProtocol from "./api/agent-protocol/index.js";
 export * from "./agent/checkpoint/index.js";
 export * from "./agent/index.js";
+export * from "./agent/health/index.js";
 export * from "./agent/containerizer/index.js";
