@@ -1,5 +1,5 @@
 import { BandwidthPool } from "./bandwidth-pool.js";
-import { HttpLicenseServerSource } from "./http-license-source.js";
+import { HttpLicenseServerSource, type LicenseServerCount } from "./http-license-source.js";
 import { IpPool } from "./ip-pool.js";
 import { LicensePool } from "./license-pool.js";
 import { StaticSource, type LicenseCountSource } from "./license-source.js";
@@ -15,20 +15,25 @@ interface Log {
 export interface BuiltProviders {
   /** One provider per kind that has pools. */
   providers: PoolProvider[];
-  /** Seat count sources, started when the master registers the providers. */
-  sources: Array<{ source: LicenseCountSource; provider: PoolProvider }>;
+  /** Seat count sources by pool, started when the master registers the providers. */
+  sources: Array<{ pool: string; source: LicenseCountSource; provider: PoolProvider }>;
+  /** Where license servers' new counts go once the module has its registry namespace. */
+  counts: { save?: (pool: string, count: LicenseServerCount) => void };
   ipPools: IpPool[];
 }
 
 /** Pools and providers as the (validated) options describe them. */
 export function buildProviders(o: LicenseModuleOptions, log: Log): BuiltProviders {
   const byKind: Record<PoolKind, Pool[]> = { license: [], ip: [], bandwidth: [] };
-  const sources: LicenseCountSource[] = [];
+  const sources: Array<{ pool: string; source: LicenseCountSource }> = [];
+  const counts: BuiltProviders["counts"] = {};
   for (const [name, v] of Object.entries(o.licenses)) {
     const spec = typeof v === "number" ? { count: v } : v;
     const source: LicenseCountSource =
-      spec.server !== undefined ? new HttpLicenseServerSource({ ...spec.server, log }) : new StaticSource(spec.count ?? 0);
-    sources.push(source);
+      spec.server !== undefined
+        ? new HttpLicenseServerSource({ ...spec.server, log, onAnswer: (c) => counts.save?.(name, c) })
+        : new StaticSource(spec.count ?? 0);
+    sources.push({ pool: name, source });
     byKind.license.push(new LicensePool({ name, resource: spec.resource ?? name, roles: spec.roles, perOffer: spec.perOffer }, source));
   }
   const ipPools: IpPool[] = [];
@@ -46,5 +51,5 @@ export function buildProviders(o: LicenseModuleOptions, log: Log): BuiltProvider
     if (byKind[kind].length > 0) providers.push(new PoolProvider(PROVIDER_IDS[kind], PROVIDER_KINDS[kind], byKind[kind], log));
   }
   const licenses = providers.find((p) => p.id === PROVIDER_IDS.license);
-  return { providers, sources: sources.map((source) => ({ source, provider: licenses! })), ipPools };
+  return { providers, sources: sources.map((s) => ({ ...s, provider: licenses! })), counts, ipPools };
 }

@@ -19,6 +19,16 @@ const Record = z.strictObject({
 });
 
 const PREFIX = "holdings/";
+const COUNTS = "license-counts/";
+
+const CountRecord = z.strictObject({ total: z.number().int().min(0), used_outside_cluster: z.number().int().min(0), at: z.number() });
+
+/** A license server's last answer, kept so a restarted master has a count while the server is down. */
+export interface StoredCount {
+  total: number;
+  usedOutsideCluster: number;
+  at: number;
+}
 
 const keyOf = (providerId: string, frameworkId: string, taskId: string) =>
   `${PREFIX}${encodeURIComponent(providerId)}/${encodeURIComponent(frameworkId)}/${encodeURIComponent(taskId)}`;
@@ -31,7 +41,7 @@ const keyOf = (providerId: string, frameworkId: string, taskId: string) =>
 export class HoldingsStore {
   constructor(private readonly storage: Storage) {}
 
-  /** Everything stored; a value that does not read back refuses the start, naming its key. */
+  /** Every holding stored; a value that does not read back refuses the start, naming its key. */
   async load(): Promise<Holding[]> {
     const entries = await this.storage.list(PREFIX);
     return entries.map((e) => {
@@ -54,6 +64,24 @@ export class HoldingsStore {
         since: r.since,
       };
     });
+  }
+
+  /** Last known license server counts by pool; unreadable ones are skipped (the server answers again). */
+  async loadCounts(): Promise<Map<string, StoredCount>> {
+    const out = new Map<string, StoredCount>();
+    for (const e of await this.storage.list(COUNTS)) {
+      try {
+        const r = CountRecord.parse(JSON.parse(e.value));
+        out.set(decodeURIComponent(e.key.slice(COUNTS.length)), { total: r.total, usedOutsideCluster: r.used_outside_cluster, at: r.at });
+      } catch {
+        // A count is a cache of the server's answer, not state to refuse a start over.
+      }
+    }
+    return out;
+  }
+
+  async putCount(pool: string, c: StoredCount): Promise<void> {
+    await this.storage.put(COUNTS + encodeURIComponent(pool), JSON.stringify({ total: c.total, used_outside_cluster: c.usedOutsideCluster, at: c.at }));
   }
 
   async put(h: Holding): Promise<void> {

@@ -92,3 +92,18 @@ describe("HttpLicenseServerSource", () => {
     expect(server.hits - before).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe("HttpLicenseServerSource across master restarts", () => {
+  it("starts from the count a previous master recorded while the server is down, and reports new counts", async () => {
+    const answers: unknown[] = [];
+    const log = silentLog();
+    const source = new HttpLicenseServerSource({ url: "http://127.0.0.1:9/down", intervalMs: 1000, timeoutMs: 200, backoffMaxMs: 5000, log: log as never, onAnswer: (c) => answers.push(c) });
+    source.restore({ total: 7, usedOutsideCluster: 2, at: 1 });
+    await source.start(() => {});
+    source.stop();
+    expect(source.available()).toBe(5);
+    expect(source.describe()).toMatchObject({ restored_from_registry: true, reachable: false });
+    expect(log.warnings).toEqual(["license server unreachable; keeping the last known count"]);
+    expect(answers).toEqual([]);
+  });
+});

@@ -16,6 +16,16 @@ export interface HttpLicenseServerOptions {
   /** Where warnings go (a pino logger fits). */
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   dispatcher?: Dispatcher;
+  /** Called after each answer that changed the count (e.g. to persist it for the next master). */
+  onAnswer?: (answer: LicenseServerCount) => void;
+}
+
+/** A license server's answer as kept and persisted. */
+export interface LicenseServerCount {
+  total: number;
+  usedOutsideCluster: number;
+  /** ms since the epoch. */
+  at: number;
 }
 
 /**
@@ -27,6 +37,7 @@ export class HttpLicenseServerSource implements LicenseCountSource {
   #total = 0;
   #usedOutside = 0;
   #known = false;
+  #restored = false;
   #failures = 0;
   #lastError: string | undefined;
   #lastOkAt: number | undefined;
@@ -38,6 +49,16 @@ export class HttpLicenseServerSource implements LicenseCountSource {
 
   available(): number {
     return Math.max(0, this.#total - this.#usedOutside);
+  }
+
+  /** Seeds the count a previous master last heard (used until the server answers). */
+  restore(last: LicenseServerCount): void {
+    if (this.#known) return;
+    this.#total = last.total;
+    this.#usedOutside = last.usedOutsideCluster;
+    this.#lastOkAt = last.at;
+    this.#known = true;
+    this.#restored = true;
   }
 
   async start(changed: () => void): Promise<void> {
@@ -58,9 +79,12 @@ export class HttpLicenseServerSource implements LicenseCountSource {
     try {
       const answer = await this.fetch();
       const recovered = this.#failures > 0;
+      const changed = !this.#known || this.#restored || answer.total !== this.#total || answer.used_outside_cluster !== this.#usedOutside;
       this.#total = answer.total;
       this.#usedOutside = answer.used_outside_cluster;
       this.#known = true;
+      this.#restored = false;
+      if (changed) this.options.onAnswer?.({ total: answer.total, usedOutsideCluster: answer.used_outside_cluster, at: Date.now() });
       this.#failures = 0;
       this.#lastError = undefined;
       this.#lastOkAt = Date.now();
@@ -84,6 +108,7 @@ export class HttpLicenseServerSource implements LicenseCountSource {
       total: this.#total,
       used_outside_cluster: this.#usedOutside,
       known: this.#known,
+      ...(this.#restored && { restored_from_registry: true }),
       reachable: this.#failures === 0 && this.#known,
       consecutive_failures: this.#failures,
       ...(this.#lastOkAt !== undefined && { last_answer_at: new Date(this.#lastOkAt).toISOString() }),

@@ -1,6 +1,7 @@
 import { defineModule, MASTER_TOKENS, moduleOptionsJsonSchema, type MasterRegistry } from "@tessera/core";
 import { buildProviders } from "./build-providers.js";
 import { HoldingsStore } from "./holdings-store.js";
+import { HttpLicenseServerSource } from "./http-license-source.js";
 import { withIpAddresses } from "./launch-info.js";
 import { OfferShaper } from "./offer-shaper.js";
 import { LicenseModuleOptions } from "./options.js";
@@ -22,7 +23,7 @@ const resourceLicensesModule = defineModule({
     if (missing.length > 0) {
       throw new Error(`enabled_for must include ${missing.join(" and ")} (units are registered as resource providers and put into offers by allocation hooks)`);
     }
-    const { providers, sources, ipPools } = buildProviders(options, log);
+    const { providers, sources, counts, ipPools } = buildProviders(options, log);
     const shaper = new OfferShaper(providers);
     const ipProviderId = PROVIDER_IDS.ip;
     const stopSources = () => {
@@ -39,6 +40,15 @@ const resourceLicensesModule = defineModule({
       const store = storage && new HoldingsStore(storage);
       const stored = (await store?.load()) ?? [];
       for (const p of providers) p.open(store, stored);
+      // A license server that is down when the master (re)starts: the count it last gave stands.
+      const lastCounts = (await store?.loadCounts()) ?? new Map();
+      for (const { pool, source } of sources) {
+        const last = lastCounts.get(pool);
+        if (last !== undefined && source instanceof HttpLicenseServerSource) source.restore(last);
+      }
+      counts.save = (pool, c) => {
+        store?.putCount(pool, c).catch((e: unknown) => log.warn({ pool, err: (e as Error).message }, "could not record the license server's count"));
+      };
       await Promise.all(sources.map(({ source, provider }) => source.start(() => provider.notify())));
       log.info(
         { providers: providers.map((p) => ({ id: p.id, resources: p.resources().toString() })), holdings: stored.length },
