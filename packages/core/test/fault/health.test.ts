@@ -12,13 +12,14 @@ afterEach(async () => {
 describe("task health checks through a real agent", () => {
   it("reports healthy, then unhealthy, then kills the task after its consecutive failures", async () => {
     cluster = await FaultCluster.start({ agents: 1, agentResources: "cpus:1;mem:512" });
-    // Healthy while the file exists in its sandbox; the task removes it after 2 s.
+    // Healthy while the file exists in its sandbox; the task removes it after 2 s. The grace
+    // period covers a check that runs before the task created it.
     const fw = await cluster.framework({
       name: "health",
       tasks: 1,
       prefix: "h-",
       command: "touch ok; sleep 2; rm ok; sleep 3600",
-      healthCheck: { type: "COMMAND", command: { value: "test -f ok" }, delay_seconds: 0, interval_seconds: 0.2, timeout_seconds: 2, grace_period_seconds: 0, consecutive_failures: 3 },
+      healthCheck: { type: "COMMAND", command: { value: "test -f ok" }, delay_seconds: 0, interval_seconds: 0.2, timeout_seconds: 2, grace_period_seconds: 1, consecutive_failures: 3 },
     });
     const killed = await fw.until((ls) => ls.find((l) => l.type === "UPDATE" && l.update.status.state === "TASK_KILLED"), 30_000, "unhealthy task killed");
     const running = fw.updates().filter((s) => s.state === "TASK_RUNNING");
