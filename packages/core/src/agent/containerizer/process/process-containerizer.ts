@@ -256,7 +256,13 @@ export class ProcessContainerizer implements Containerizer {
     const c = this.live.get(containerId);
     if (!c) throw new Error(`process containerizer: container "${containerId}" is not running`);
     await c.ready;
-    const members = this.processes().filter((p) => p.pgid === c.pgid && p.state !== "Z");
+    const inGroup = (procs: ProcStat[]) => procs.filter((p) => p.pgid === c.pgid && p.state !== "Z");
+    // The shared scan may predate this task's first process: a live container with no members means rescan.
+    let members = inGroup(this.processes());
+    if (members.length === 0) {
+      this.procCache = { at: Date.now(), procs: scanProcesses() };
+      members = inGroup(this.procCache.procs);
+    }
     const hz = clockTicks();
     let user = 0;
     let system = 0;
