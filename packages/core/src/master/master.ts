@@ -873,6 +873,8 @@ export class Master {
   // ------------------------------------------------------------------ tasks
 
   private addTask(fw: FrameworkRecord, agent: AgentRecord, planned: PlannedTask): TaskRecord {
+    // The record keeps resources once, as Resources; the JSON copy in the TaskInfo would double a task's heap.
+    const { resources: _json, ...info } = planned.info;
     const task: TaskRecord = {
       id: planned.info.task_id.value,
       name: planned.info.name,
@@ -880,7 +882,7 @@ export class Master {
       agentId: agent.id,
       ...(planned.executor && { executorId: planned.executor.executor_id.value }),
       role: planned.role,
-      info: planned.info,
+      info,
       resources: planned.resources,
       state: "TASK_STAGING",
       statuses: [],
