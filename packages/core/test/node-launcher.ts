@@ -23,6 +23,11 @@ const { values: v } = parseArgs({
     "status-retry-min-ms": { type: "string" },
     "status-retry-max-ms": { type: "string" },
     "poll-interval-ms": { type: "string" },
+    "ping-interval-ms": { type: "string" },
+    "max-ping-timeouts": { type: "string" },
+    "reregister-timeout-ms": { type: "string" },
+    "removal-rate-limit": { type: "string" },
+    "registration-backoff-max-ms": { type: "string" },
     registry: { type: "string", default: "sqlite" },
   },
 });
@@ -57,8 +62,12 @@ async function main(): Promise<{ url: string; stop: () => Promise<void>; extra: 
       ...(num("offer-timeout-ms") !== undefined && { offerTimeoutMs: num("offer-timeout-ms") }),
       ...(retryMin !== undefined && { statusUpdateRetryMinMs: retryMin }),
       ...(retryMax !== undefined && { statusUpdateRetryMaxMs: retryMax }),
+      ...(num("ping-interval-ms") !== undefined && { agentPingIntervalMs: num("ping-interval-ms") }),
+      ...(num("max-ping-timeouts") !== undefined && { maxAgentPingTimeouts: num("max-ping-timeouts") }),
+      ...(num("reregister-timeout-ms") !== undefined && { agentReregisterTimeoutMs: num("reregister-timeout-ms") }),
+      ...(v["removal-rate-limit"] !== undefined && { agentRemovalRateLimit: v["removal-rate-limit"] }),
     });
-    return { url: m.url, stop: () => m.stop(), extra: { masterId: m.master.id } };
+    return { url: m.url, stop: () => m.stop(), extra: { masterId: m.master.id, port: m.port } };
   }
   if (role === "agent") {
     const retryMin = num("status-retry-min-ms");
@@ -69,7 +78,7 @@ async function main(): Promise<{ url: string; stop: () => Promise<void>; extra: 
       ...(v.resources !== undefined && { resources: v.resources }),
       logger,
       ...(retryMin !== undefined && { statusUpdateRetry: { initialMs: retryMin, maxMs: num("status-retry-max-ms") ?? retryMin * 8 } }),
-      registrationBackoff: { initialMs: 50, maxMs: 1000 },
+      registrationBackoff: { initialMs: 50, maxMs: num("registration-backoff-max-ms") ?? 1000 },
       parts: { containerizer: new ProcessContainerizer({ pollIntervalMs: num("poll-interval-ms") ?? 50 }) },
     });
     // Ready only once the master admitted it, so a test can count on its offers.

@@ -13,7 +13,18 @@ export type Json = Record<string, any>; // eslint-disable-line @typescript-eslin
 
 // tsx must run from the repo root so it reads the tsconfig with experimentalDecorators.
 const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
-const NODE = fileURLToPath(new URL("./fault-node.ts", import.meta.url));
+const NODE = fileURLToPath(new URL("../node-launcher.ts", import.meta.url));
+// Failure detection knobs short, so a partition or a restart is noticed within a test's time.
+const MASTER_DEFAULTS = {
+  "allocation-interval-ms": 100,
+  "heartbeat-interval-ms": 1000,
+  "ping-interval-ms": 300,
+  "max-ping-timeouts": 5,
+  "reregister-timeout-ms": 10_000,
+  "status-retry-min-ms": 300,
+  "status-retry-max-ms": 600,
+};
+const AGENT_FLAGS = ["--status-retry-min-ms", "300", "--status-retry-max-ms", "600", "--registration-backoff-max-ms", "500"];
 const FRAMEWORK = fileURLToPath(new URL("./framework-process.ts", import.meta.url));
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -275,13 +286,13 @@ export class FaultCluster {
 
   /** (Re)starts the master on `port` (0: any) with the same work dir, so it recovers its registry. */
   async startMaster(port: number): Promise<NodeProc> {
-    this.master = await NodeProc.start("master", ["--port", String(port), "--work-dir", join(this.dir, "master"), ...flags(this.masterArgs)]);
+    this.master = await NodeProc.start("master", ["--port", String(port), "--work-dir", join(this.dir, "master"), ...flags({ ...MASTER_DEFAULTS, ...this.masterArgs })]);
     return this.master;
   }
 
   /** (Re)starts agent `i` with its work dir, so it recovers its tasks and agent id. */
   async startAgent(i: number, masterUrl = this.master.url): Promise<NodeProc> {
-    const a = await NodeProc.start("agent", ["--master", masterUrl, "--work-dir", join(this.dir, `agent${i}`), "--resources", this.agentResources]);
+    const a = await NodeProc.start("agent", ["--master", masterUrl, "--work-dir", join(this.dir, `agent${i}`), "--resources", this.agentResources, ...AGENT_FLAGS]);
     this.agents[i] = a;
     return a;
   }
