@@ -1,1 +1,2 @@
 export * from "./system-prerequisites.js";
+export * from "./test-framework.js";
