@@ -1,12 +1,13 @@
 // End to end: the agent process is SIGKILLed while a Docker task runs, and started again on the
 // same work dir. The task must survive in the master's state and finish normally; an orphan
 // container carrying the agent's labels must be removed.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunningMaster } from "@tessera/core";
+import { sigkill, spawnAgent as spawnTestAgent } from "@tessera/testkit";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanup, containersOf, dockerPrerequisites, freePort, IMAGE, until } from "../src/__fixtures__/docker-env.js";
@@ -20,32 +21,7 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const AGENT_MAIN = fileURLToPath(new URL("./fixtures/agent-main.ts", import.meta.url));
 
 /** Starts the agent in a child process (node --import tsx: one process, so SIGKILL takes all of it). */
-async function spawnAgent(args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", AGENT_MAIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, "tsconfig.json") },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let err = "";
-  child.stderr!.on("data", (d: Buffer) => void (err += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("AGENT_READY")) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`agent exited with ${code} before it was ready: ${err.slice(-2000)}`)));
-  });
-  return child;
-}
-
-function sigkill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
+const spawnAgent = (args: string[]) => spawnTestAgent(AGENT_MAIN, args, ROOT);
 
 describe.skipIf(!run)("agent SIGKILLed while a Docker task runs", () => {
   const engine = new Docker();

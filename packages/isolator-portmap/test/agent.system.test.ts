@@ -2,13 +2,13 @@
 // its modules config: tasks run by the process containerizer inside their port-mapped
 // namespaces, reached from a client namespace through the host IP; the agent is SIGKILLed and
 // restarted; and nothing is left once the tasks end.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMaster, type RunningMaster } from "@tessera/core";
-import { binary, checkPrerequisites, root } from "@tessera/testkit";
+import { binary, checkPrerequisites, root, sigkill, spawnAgent as spawnTestAgent } from "@tessera/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Testbed } from "../src/__fixtures__/testbed.js";
 import { PortFramework } from "./fixtures/framework.js";
@@ -26,32 +26,7 @@ const AGENT_MAIN = fileURLToPath(new URL("./fixtures/agent-main.ts", import.meta
 const NET_TOOL = fileURLToPath(new URL("../src/__fixtures__/net-tool.mjs", import.meta.url));
 const serve = (port: number, name: string) => `exec ${process.execPath} ${NET_TOOL} serve ${port} ${name}`;
 
-async function spawnAgent(args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", AGENT_MAIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, "tsconfig.json") },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let err = "";
-  child.stderr!.on("data", (d: Buffer) => void (err += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("AGENT_READY")) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`agent exited with ${code} before it was ready: ${err.slice(-2000)}`)));
-  });
-  return child;
-}
-
-function sigkill(child: ChildProcess | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
+const spawnAgent = (args: string[]) => spawnTestAgent(AGENT_MAIN, args, ROOT);
 
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -1,2 +1,3 @@
 export * from "./system-prerequisites.js";
 export * from "./test-framework.js";
+export * from "./agent-process.js";
