@@ -189,6 +189,8 @@ export class TaskLauncher {
     if (rec.limitation) {
       fields = { state: "TASK_FAILED", message: rec.limitation.message, reason: rec.limitation.reason };
     } else if (rec.kill) {
+      // The task's main process may end before the rest of its process group: wait for all of it.
+      await this.destroying.get(rec);
       const reason = rec.kill.reasonCode;
       fields = { state: rec.kill.state ?? "TASK_KILLED", message: `${rec.kill.reason}; ${t.message}`, ...(reason ? { reason } : {}) };
     }
@@ -271,14 +273,19 @@ export class TaskLauncher {
     ).catch((err: unknown) => this.d.log.error({ taskId: ref.taskId, err: errText(err) }, "reporting the end of a task failed"));
   }
 
-  private destroying = new WeakSet<TaskRecord>();
+  /** Destroys in progress: a killed task is reported only once its whole container is gone. */
+  private destroying = new WeakMap<TaskRecord, Promise<void>>();
 
-  private async destroy(rec: TaskRecord): Promise<void> {
-    if (!rec.kill || !rec.impl || this.destroying.has(rec)) return;
-    this.destroying.add(rec);
-    const { gracePeriodMs, reason } = rec.kill;
-    this.d.hooks.containerization.destroying.call(refOf(rec, this.d.agentId()), { gracePeriodMs, reason });
-    await this.destroyQuietly(rec, gracePeriodMs);
+  private destroy(rec: TaskRecord): Promise<void> {
+    if (!rec.kill || !rec.impl) return Promise.resolve();
+    let pending = this.destroying.get(rec);
+    if (!pending) {
+      const { gracePeriodMs, reason } = rec.kill;
+      this.d.hooks.containerization.destroying.call(refOf(rec, this.d.agentId()), { gracePeriodMs, reason });
+      pending = this.destroyQuietly(rec, gracePeriodMs);
+      this.destroying.set(rec, pending);
+    }
+    return pending;
   }
 
   private async destroyQuietly(rec: TaskRecord, gracePeriodMs: number): Promise<void> {
