@@ -1,16 +1,8 @@
 import type { TaskState } from "../api/agent-protocol/common.js";
+import { TERMINAL_TASK_STATES } from "../api/mesos/status.js";
 
-/** States after which Mesos never moves a task again; reaching one frees the task's resources. */
-const TERMINAL: ReadonlySet<TaskState> = new Set<TaskState>([
-  "TASK_FINISHED",
-  "TASK_FAILED",
-  "TASK_KILLED",
-  "TASK_ERROR",
-  "TASK_LOST",
-  "TASK_DROPPED",
-  "TASK_GONE",
-  "TASK_GONE_BY_OPERATOR",
-]);
+// Terminal states free the task's resources; the list is Mesos's, kept once beside the TaskState enum.
+const TERMINAL = TERMINAL_TASK_STATES;
 
 const ACTIVE: readonly TaskState[] = ["TASK_STAGING", "TASK_STARTING", "TASK_RUNNING", "TASK_KILLING"];
 const ENDS: readonly TaskState[] = [...TERMINAL, "TASK_UNREACHABLE"];

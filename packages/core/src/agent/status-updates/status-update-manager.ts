@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { StatusUpdate } from "./status-update.js";
-import { isTerminalState } from "./task-states.js";
+import type * as mesos from "../../api/mesos/index.js";
+import { TERMINAL_TASK_STATES } from "../../api/mesos/status.js";
 import type { StreamKey, UpdateLog } from "./update-log.js";
 
 export interface RetryPolicy {
@@ -64,7 +65,7 @@ export class StatusUpdateManager {
           if (stream.acked.has(record.update.uuid) || stream.pending.some((u) => u.uuid === record.update.uuid)) continue;
           stream.pending.push(record.update);
           stream.latest = record.update;
-          if (isTerminalState(record.update.status.state)) stream.terminated = true;
+          if (isTerminal(record.update.status.state)) stream.terminated = true;
         } else if (stream.pending[0]?.uuid === record.uuid) {
           stream.acked.add(record.uuid);
           stream.pending.shift();
@@ -92,7 +93,7 @@ export class StatusUpdateManager {
       this.opts.logger?.warn({ ...key, state: update.status.state }, "dropping status update after a terminal one");
       return false;
     }
-    if (isTerminalState(update.status.state)) stream.terminated = true;
+    if (isTerminal(update.status.state)) stream.terminated = true;
     const previous = stream.latest;
     stream.pending.push(update);
     stream.latest = update;
@@ -102,7 +103,7 @@ export class StatusUpdateManager {
       // Never send what is not on disk: an update lost in a restart must not have reached anyone.
       stream.pending.splice(stream.pending.indexOf(update), 1);
       stream.latest = previous;
-      if (isTerminalState(update.status.state)) stream.terminated = false;
+      if (isTerminal(update.status.state)) stream.terminated = false;
       throw err;
     }
     // resume() or an acknowledgement may have sent it while it was being written.
@@ -129,7 +130,7 @@ export class StatusUpdateManager {
     await this.write(stream, { type: "ACK", uuid });
     if (stream.pending.length > 0) {
       if (!stream.timer) this.send(stream);
-    } else if (isTerminalState(head.status.state)) {
+    } else if (isTerminal(head.status.state)) {
       this.streams.delete(keyOf(key));
       await stream.writes;
       await this.opts.log.remove(key);
@@ -218,4 +219,8 @@ export class StatusUpdateManager {
     if (stream.timer) clearTimeout(stream.timer);
     stream.timer = undefined;
   }
+}
+
+function isTerminal(state: mesos.TaskState): boolean {
+  return TERMINAL_TASK_STATES.has(state);
 }
