@@ -2,9 +2,9 @@
 // quota and role visibility with pool units, on a real master and agents.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { agentProtocol, MASTER_TOKENS, type AgentHandle, type HierarchicalAllocator, type RunningMaster } from "@tessera/core";
+import { agentProtocol, MASTER_TOKENS, type HierarchicalAllocator } from "@tessera/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { eventually, getJson, providerState, scalarIn, startTestAgent, startTestMaster, tempDir } from "./fixtures/cluster.js";
+import { eventually, getJson, providerState, scalarIn, startTestCluster } from "./fixtures/cluster.js";
 import { SeatFramework, type FrameworkOptions } from "./fixtures/seat-framework.js";
 
 describe("cluster-wide units on a real cluster", () => {
@@ -13,19 +13,7 @@ describe("cluster-wide units on a real cluster", () => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  async function cluster(options: Record<string, unknown>, agents = 2): Promise<{ master: RunningMaster; agents: AgentHandle[]; dir: string }> {
-    const tmp = await tempDir();
-    cleanup.push(() => tmp.remove());
-    const master = await startTestMaster(tmp.dir, options);
-    cleanup.push(() => master.stop());
-    const list: AgentHandle[] = [];
-    for (let i = 0; i < agents; i++) {
-      const a = await startTestAgent(master.url, join(tmp.dir, `agent${i}`));
-      cleanup.push(() => a.stop({ killTasks: true }));
-      list.push(a);
-    }
-    return { master, agents: list, dir: tmp.dir };
-  }
+  const cluster = (options: Record<string, unknown>, agents = 2) => startTestCluster(cleanup, options, agents);
 
   async function framework(url: string, name: string, opts: FrameworkOptions = {}) {
     const fw = await SeatFramework.start(url, name, opts);

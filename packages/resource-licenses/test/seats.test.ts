@@ -1,7 +1,6 @@
 // Integration: a real master with the module and real agents; two frameworks compete for 3 seats.
-import type { AgentHandle, RunningMaster } from "@tessera/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { providerState, scalarIn, startTestAgent, startTestMaster, tempDir } from "./fixtures/cluster.js";
+import { providerState, scalarIn, startTestCluster } from "./fixtures/cluster.js";
 import { SeatFramework } from "./fixtures/seat-framework.js";
 
 describe("license seats on a real cluster", () => {
@@ -10,19 +9,7 @@ describe("license seats on a real cluster", () => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  async function cluster(options: Record<string, unknown>, agents = 2): Promise<{ master: RunningMaster; agents: AgentHandle[]; dir: string }> {
-    const tmp = await tempDir();
-    cleanup.push(() => tmp.remove());
-    const master = await startTestMaster(tmp.dir, options);
-    cleanup.push(() => master.stop());
-    const list: AgentHandle[] = [];
-    for (let i = 0; i < agents; i++) {
-      const a = await startTestAgent(master.url, `${tmp.dir}/agent${i}`);
-      cleanup.push(() => a.stop({ killTasks: true }));
-      list.push(a);
-    }
-    return { master, agents: list, dir: tmp.dir };
-  }
+  const cluster = (options: Record<string, unknown>, agents = 2) => startTestCluster(cleanup, options, agents);
 
   async function framework(url: string, name: string, opts: Parameters<typeof SeatFramework.start>[2] = {}) {
     const fw = await SeatFramework.start(url, name, opts);
