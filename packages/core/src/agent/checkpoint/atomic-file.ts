@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { z } from "zod";
 import { describeIssues } from "../../modules/zod-issues.js";
@@ -84,4 +84,14 @@ export function parseJson<S extends z.ZodType>(where: string, text: string, sche
   const parsed = schema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new CheckpointError(where, describeIssues(parsed.error.issues).join("; "));
   return parsed.data;
+}
+
+/** Entries of `dir`, or none when it does not exist yet (nothing was checkpointed there). */
+export async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
 }

@@ -5,7 +5,7 @@ export {
   type RecoveredFramework,
   type RecoveredTask,
 } from "./agent-checkpoint.js";
-export { CheckpointError, writeJsonAtomic, writeFileAtomic, readJsonFile } from "./atomic-file.js";
+export { CheckpointError, writeJsonAtomic, writeFileAtomic, readJsonFile, readdirOrEmpty } from "./atomic-file.js";
 export { UpdateLogFile } from "./update-log.js";
 export {
   AgentIdentitySchema,

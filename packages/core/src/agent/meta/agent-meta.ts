@@ -1,7 +1,7 @@
-import { readdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { AgentCheckpoint, readJsonFile, writeJsonAtomic } from "../checkpoint/index.js";
+import { AgentCheckpoint, readdirOrEmpty, readJsonFile, writeJsonAtomic } from "../checkpoint/index.js";
 import type { TaskCheckpoint } from "../tasks/task-record.js";
 import { pathSegment } from "./path-segment.js";
 
@@ -90,14 +90,5 @@ export class AgentMeta {
 
   private taskFile(frameworkId: string, taskId: string): string {
     return join(this.dir, "tasks", pathSegment(frameworkId), `${pathSegment(taskId)}.json`);
-  }
-}
-
-async function readdirOrEmpty(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw err;
   }
 }

@@ -1,5 +1,6 @@
-import { open, readdir, readFile, rm, mkdir } from "node:fs/promises";
+import { open, readFile, rm, mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { readdirOrEmpty } from "../checkpoint/index.js";
 import { pathSegment } from "../meta/path-segment.js";
 import type { StatusUpdate } from "./status-update.js";
 
@@ -75,13 +76,4 @@ function parseRecords(text: string): UpdateLogRecord[] {
     }
   }
   return records;
-}
-
-async function readdirOrEmpty(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw err;
-  }
 }
