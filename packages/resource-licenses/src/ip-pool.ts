@@ -51,8 +51,7 @@ export class IpPool implements Pool {
 
   check(holder: string, part: Resources): string | undefined {
     for (const raw of part.set(this.resource)) {
-      const a = parseAddress(raw);
-      const address = typeof a === "string" ? raw : formatAddress(a);
+      const address = canonicalAddress(raw);
       if (!this.#members.has(address)) return `ip pool "${this.name}": ${raw} is not in the pool (${this.#describe})`;
       const other = this.#holderOf.get(address);
       if (other !== undefined && other !== holder) return `ip pool "${this.name}": ${address} is held by ${other}`;
@@ -69,8 +68,7 @@ export class IpPool implements Pool {
   restore(holder: string, part: Resources): void {
     const mine = this.#held.get(holder) ?? [];
     for (const raw of part.set(this.resource)) {
-      const a = parseAddress(raw);
-      const address = typeof a === "string" ? raw : formatAddress(a);
+      const address = canonicalAddress(raw);
       if (this.#holderOf.get(address) === holder) continue;
       this.#holderOf.set(address, holder);
       mine.push(address);
@@ -120,4 +118,10 @@ export class IpPool implements Pool {
       holders: [...this.#held].map(([holder, addresses]) => ({ holder, amount: addresses.length, addresses })),
     };
   }
+}
+
+/** The pool's spelling of an address; text that does not parse is kept as given (and is then not a member). */
+function canonicalAddress(raw: string): string {
+  const a = parseAddress(raw);
+  return typeof a === "string" ? raw : formatAddress(a);
 }
