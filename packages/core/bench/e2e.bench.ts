@@ -112,9 +112,11 @@ async function heap(): Promise<string> {
 export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "tessera-bench-e2e-"));
   try {
-    console.log(await noop(dir, Number(process.env.E2E_NOOP_TASKS ?? 10_000)));
-    console.log(await processes(dir, Number(process.env.E2E_PROCESS_TASKS ?? 1_000)));
-    console.log(await heap());
+    // E2E_ONLY=noop,process,heap runs a subset (when working on one of them).
+    const only = new Set((process.env.E2E_ONLY ?? "noop,process,heap").split(","));
+    if (only.has("noop")) console.log(await noop(dir, Number(process.env.E2E_NOOP_TASKS ?? 10_000)));
+    if (only.has("process")) console.log(await processes(dir, Number(process.env.E2E_PROCESS_TASKS ?? 1_000)));
+    if (only.has("heap")) console.log(await heap());
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
