@@ -1193,6 +1193,9 @@ export class Master {
       case "STATUS_UPDATE":
         this.statusUpdate(agent, call.status_update.framework_id.value, call.status_update.status);
         return;
+      case "STATUS_UPDATES":
+        for (const u of call.status_updates.updates) this.statusUpdate(agent, u.framework_id.value, u.status);
+        return;
       case "FRAMEWORK_MESSAGE": {
         const fw = this.frameworks.get(call.framework_message.framework_id.value);
         if (!fw?.connected) {

@@ -63,6 +63,17 @@ describe("tasks and status updates", () => {
     expect(eventsOf(fw.sink, "UPDATE").filter((e) => e.update.status.uuid === uuid)).toHaveLength(3);
   });
 
+  it("takes a batch of updates as that many single updates, in order", async () => {
+    const { agent, fw, task } = await launched();
+    const running = newStatusUuid();
+    const finished = newStatusUuid();
+    const status = (state: m.TaskState, uuid: string) => ({ framework_id: { value: fw.frameworkId }, status: { task_id: { value: "t1" }, state, source: "SOURCE_EXECUTOR" as const, uuid } });
+    await kit.master.agentCall({ type: "STATUS_UPDATES", agent_id: { value: agent.agentId }, status_updates: { updates: [status("TASK_RUNNING", running), status("TASK_FINISHED", finished)] } });
+    expect(task()!.state).toBe("TASK_FINISHED");
+    expect(task()!.statuses.map((s) => s.state)).toEqual(["TASK_RUNNING", "TASK_FINISHED"]);
+    expect(eventsOf(fw.sink, "UPDATE").map((e) => e.update.status.uuid)).toContain(running);
+  });
+
   it("returns a finished task's resources and keeps it until its update is acknowledged", async () => {
     const { fw, update, ack, task } = await launched();
     const uuid = newStatusUuid();

@@ -40,4 +40,18 @@ describe("parseAgentCall", () => {
     expect(() => parseAgentCall({ type: "NOPE" })).toThrow(/^type: /);
     expect(() => parseAgentCall({ type: "STATUS_UPDATE", agent_id: { value: "a" } })).toThrow("status_update: required for STATUS_UPDATE");
   });
+
+  it("accepts STATUS_UPDATES in order and names a bad update by its index", () => {
+    const u = (id: string, state = "TASK_RUNNING") => ({ framework_id: { value: "f" }, status: { task_id: { value: id }, state } });
+    const call = parseAgentCall({ type: "STATUS_UPDATES", agent_id: { value: "a" }, status_updates: { updates: [u("t1"), u("t2", "TASK_FINISHED")] } });
+    if (call.type !== "STATUS_UPDATES") throw new Error("wrong type");
+    expect(call.status_updates.updates.map((x) => [x.status.task_id.value, x.status.state])).toEqual([
+      ["t1", "TASK_RUNNING"],
+      ["t2", "TASK_FINISHED"],
+    ]);
+    expect(() => parseAgentCall({ type: "STATUS_UPDATES", agent_id: { value: "a" }, status_updates: { updates: [u("t1"), u("t2", "DONE")] } })).toThrow(
+      /^status_updates\.updates\[1\]\.status\.state: /,
+    );
+    expect(() => parseAgentCall({ type: "STATUS_UPDATES", agent_id: { value: "a" }, status_updates: { updates: [] } })).toThrow(/^status_updates\.updates: /);
+  });
 });

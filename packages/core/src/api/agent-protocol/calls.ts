@@ -16,6 +16,7 @@ export const AGENT_CALL_TYPES = [
   "REGISTER",
   "REREGISTER",
   "STATUS_UPDATE",
+  "STATUS_UPDATES",
   "PONG",
   "FRAMEWORK_MESSAGE",
   "EXECUTOR_EXITED",
@@ -44,6 +45,11 @@ export const StatusUpdateSchema = z.object({
   status: TaskStatusJsonSchema,
 });
 
+/** Many status updates in one call: means exactly what that many STATUS_UPDATE calls in this order would. */
+export const StatusUpdatesSchema = z.object({
+  updates: z.array(StatusUpdateSchema).min(1),
+});
+
 /** Executor → scheduler message, relayed by the master as a MESSAGE event. */
 export const FrameworkMessageSchema = z.object({
   framework_id: IdSchema,
@@ -68,6 +74,7 @@ export type AgentCall =
   | { type: "REGISTER"; register: z.infer<typeof RegisterSchema> }
   | { type: "REREGISTER"; agent_id: { value: string }; reregister: z.infer<typeof ReregisterSchema> }
   | { type: "STATUS_UPDATE"; agent_id: { value: string }; status_update: z.infer<typeof StatusUpdateSchema> }
+  | { type: "STATUS_UPDATES"; agent_id: { value: string }; status_updates: z.infer<typeof StatusUpdatesSchema> }
   | { type: "PONG"; agent_id: { value: string } }
   | { type: "FRAMEWORK_MESSAGE"; agent_id: { value: string }; framework_message: z.infer<typeof FrameworkMessageSchema> }
   | { type: "EXECUTOR_EXITED"; agent_id: { value: string }; executor_exited: z.infer<typeof ExecutorExitedSchema> }
@@ -78,6 +85,7 @@ export type AgentCallInput =
   | { type: "REGISTER"; register: z.input<typeof RegisterSchema> }
   | { type: "REREGISTER"; agent_id: { value: string }; reregister: z.input<typeof ReregisterSchema> }
   | { type: "STATUS_UPDATE"; agent_id: { value: string }; status_update: z.input<typeof StatusUpdateSchema> }
+  | { type: "STATUS_UPDATES"; agent_id: { value: string }; status_updates: z.input<typeof StatusUpdatesSchema> }
   | { type: "PONG"; agent_id: { value: string } }
   | { type: "FRAMEWORK_MESSAGE"; agent_id: { value: string }; framework_message: z.input<typeof FrameworkMessageSchema> }
   | { type: "EXECUTOR_EXITED"; agent_id: { value: string }; executor_exited: z.input<typeof ExecutorExitedSchema> }
@@ -87,6 +95,7 @@ const PAYLOAD: Partial<Record<AgentCallType, [string, z.ZodType]>> = {
   REGISTER: ["register", RegisterSchema],
   REREGISTER: ["reregister", ReregisterSchema],
   STATUS_UPDATE: ["status_update", StatusUpdateSchema],
+  STATUS_UPDATES: ["status_updates", StatusUpdatesSchema],
   FRAMEWORK_MESSAGE: ["framework_message", FrameworkMessageSchema],
   EXECUTOR_EXITED: ["executor_exited", ExecutorExitedSchema],
 };
