@@ -5,9 +5,13 @@ import type { EventSink } from "./event-sink.js";
 /**
  * An event stream over an HTTP response, RecordIO framed. Events sent before `open` are held
  * (the master writes SUBSCRIBED before the handler knows the stream id for the headers).
+ * Events sent in one turn of the event loop go out in one write: a busy master sends thousands
+ * of small events a second, and a socket write per event cost more than the events themselves.
  */
 export class RecordIOSink<E> implements EventSink<E> {
-  private pending: string[] | undefined = [];
+  private opened = false;
+  private batch: string[] = [];
+  private flushScheduled = false;
   private ended = false;
   closed = false;
 
@@ -27,28 +31,39 @@ export class RecordIOSink<E> implements EventSink<E> {
     if (this.res.headersSent || this.ended) return;
     this.res.writeHead(200, { "Cache-Control": "no-cache", Connection: "keep-alive", ...headers });
     this.res.flushHeaders();
-    const held = this.pending ?? [];
-    this.pending = undefined;
-    for (const record of held) this.res.write(record);
+    this.opened = true;
+    this.flush();
     if (this.closed) this.end();
   }
 
   send(event: E): boolean {
     if (this.closed) return false;
-    const record = encodeRecord(event);
-    if (this.pending) this.pending.push(record);
-    else this.res.write(record);
+    this.batch.push(encodeRecord(event));
+    if (this.opened && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
+    }
     return true;
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (!this.pending) this.end();
+    if (this.opened) this.end();
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0 || this.ended || this.res.destroyed) return;
+    this.res.write(this.batch.length === 1 ? this.batch[0]! : this.batch.join(""));
+    this.batch = [];
   }
 
   private end(): void {
     if (this.ended) return;
+    this.flush();
     this.ended = true;
     this.res.end();
   }
