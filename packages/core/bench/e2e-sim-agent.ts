@@ -1,6 +1,7 @@
 // A simulated agent for the end-to-end bench: speaks the internal agent protocol (REGISTER
-// stream, STATUS_UPDATE calls, PONGs) and "runs" every task with a no-op containerizer: RUNNING at
+// stream, STATUS_UPDATES calls, PONGs) and "runs" every task with a no-op containerizer: RUNNING at
 // once, FINISHED as soon as RUNNING is acknowledged (the real agent's one-update-in-flight rule).
+// Like the real agent, it sends the updates that became ready in one turn of the event loop together.
 import { randomBytes } from "node:crypto";
 import type { Pool } from "undici";
 import { AGENT_PROTOCOL_PATH } from "../src/api/agent-protocol/index.js";
@@ -13,6 +14,7 @@ export class SimAgent {
   private stream: EventStream | undefined;
   /** uuid of the RUNNING update → what to send once it is acknowledged. */
   private readonly awaitingAck = new Map<string, { frameworkId: string; taskId: string }>();
+  private ready: Json[] = [];
   readonly errors: string[] = [];
 
   constructor(
@@ -63,13 +65,12 @@ export class SimAgent {
   private update(frameworkId: string, taskId: string, state: "TASK_RUNNING" | "TASK_FINISHED"): void {
     const id = uuid();
     if (state === "TASK_RUNNING") this.awaitingAck.set(id, { frameworkId, taskId });
-    this.send({
-      type: "STATUS_UPDATE",
-      agent_id: { value: this.agentId },
-      status_update: {
-        framework_id: { value: frameworkId },
-        status: { task_id: { value: taskId }, state, source: "SOURCE_EXECUTOR", uuid: id, timestamp: Date.now() / 1000 },
-      },
+    const update = { framework_id: { value: frameworkId }, status: { task_id: { value: taskId }, state, source: "SOURCE_EXECUTOR", uuid: id, timestamp: Date.now() / 1000 } };
+    if (this.ready.push(update) > 1) return;
+    setImmediate(() => {
+      const updates = this.ready;
+      this.ready = [];
+      this.send({ type: "STATUS_UPDATES", agent_id: { value: this.agentId }, status_updates: { updates } });
     });
   }
 
