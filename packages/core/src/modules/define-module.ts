@@ -53,7 +53,8 @@ export type ModuleDefinition<S extends z.ZodType = z.ZodType, G extends HookGrou
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModuleDefinition = ModuleDefinition<any, any>;
 
-const ROLES: readonly NodeRole[] = ["master", "agent"];
+/** Every role a node can have. */
+export const NODE_ROLES: readonly NodeRole[] = Object.freeze(["master", "agent"]);
 
 /** Declares a module; its package's default export must be the result. Checks the declaration itself. */
 export function defineModule<S extends z.ZodType, const G extends HookGroupName = HookGroupName>(
@@ -68,7 +69,7 @@ export function defineModule<S extends z.ZodType, const G extends HookGroupName 
     fail(`apiVersion must be a semver range such as "^1.0.0", got ${JSON.stringify(spec.apiVersion)}`);
   if (spec.version !== undefined && semver.valid(spec.version) === null)
     fail(`version must be a semver version, got ${JSON.stringify(spec.version)}`);
-  if (!Array.isArray(spec.roles) || spec.roles.length === 0 || spec.roles.some((r) => !ROLES.includes(r)))
+  if (!Array.isArray(spec.roles) || spec.roles.length === 0 || spec.roles.some((r) => !NODE_ROLES.includes(r)))
     fail(`roles must list "master" and/or "agent", got ${JSON.stringify(spec.roles)}`);
   // Duck-typed: a vendor's own copy of zod 4 fails instanceof but works.
   if (typeof (spec.options as { safeParse?: unknown })?.safeParse !== "function" || !("_zod" in spec.options))

@@ -21,5 +21,5 @@ export {
   type ModulesConfig,
 } from "./config.js";
 export { ModuleConfigError, ModuleLoadError, type ModuleLoadProblem } from "./errors.js";
-export { ModuleLoader, type LoadedModule, type LoadOptions, type LoadResult } from "./loader.js";
+export { ModuleLoader, type LoadedModule, type LoadOptions, type LoadResult, type SkippedModule } from "./loader.js";
 export type { TapView, TapViewGroup } from "./tap-recorder.js";

@@ -26,12 +26,13 @@ function node(role: NodeRole = "master") {
   const master = createMasterHooks();
   const agent = createAgentHooks();
   const loader = new ModuleLoader({ log });
-  const load = (modules: unknown[], extra: { resolveFrom?: string; container?: DependencyContainer } = {}) =>
+  const load = (modules: unknown[], extra: { resolveFrom?: string; container?: DependencyContainer; configRoles?: NodeRole[] } = {}) =>
     loader.load(parseModulesConfig({ modules }), {
       role,
       hooks: role === "master" ? master : agent,
       container: extra.container ?? rootContainer,
       resolveFrom: extra.resolveFrom ?? FIXTURES,
+      ...(extra.configRoles && { configRoles: extra.configRoles }),
     });
   return { master, agent, loader, load, logs };
 }
@@ -181,10 +182,78 @@ describe("ModuleLoader", () => {
     expect(loader.list()).toEqual([]);
   });
 
-  it("refuses a module on a role it does not support", async () => {
-    const err = await refusal(node("master").load([{ name: "./agent-only.js" }]));
-    expect(err).toMatchObject({ module: "@fixture/agent-only", problem: "unsupported_role" });
-    expect(err.message).toBe('module "@fixture/agent-only" runs on agent nodes only, this node is a master');
+  describe("one config for every node", () => {
+    const infoLines = (logs: ReturnType<typeof node>["logs"]) => logs.filter((l) => l.level === 30).map((l) => l.msg);
+
+    it("skips a master-only module on an agent with one info line, without validating its options or registering it", async () => {
+      seen.container = undefined;
+      const { agent, load, loader, logs } = node("agent");
+      const result = await load([{ name: "./good-allocation.js", enabled_for: ["allocation"], options: { reason: 5 } }]);
+      expect(result.modules).toEqual([]);
+      expect(result.skipped).toEqual([{ name: "@fixture/good-allocation", version: "1.2.0", roles: ["master"] }]);
+      expect(result.warnings).toEqual([]);
+      expect(loader.list()).toEqual([]);
+      expect(seen.container).toBeUndefined();
+      expect(Object.values(agent).flatMap((group) => Object.values(group).flatMap((hook) => (hook as { taps: unknown[] }).taps))).toEqual([]);
+      expect(infoLines(logs)).toEqual(["skipped module @fixture/good-allocation@1.2.0: it runs on master nodes, this node is an agent"]);
+      expect(logs.find((l) => l.level === 30)).toMatchObject({ module: "@fixture/good-allocation", roles: ["master"], role: "agent" });
+    });
+
+    it("loads that master-only module on the master, where its options are validated", async () => {
+      const { master, load, loader } = node("master");
+      const entry = { name: "./good-allocation.js", enabled_for: ["allocation"] };
+      const err = await refusal(load([{ ...entry, options: { reason: 5 } }]));
+      expect(err.problem).toBe("invalid_options");
+      const result = await load([entry]);
+      expect(result.skipped).toEqual([]);
+      expect(loader.list().map((m) => m.name)).toEqual(["@fixture/good-allocation"]);
+      expect(master.allocation.filterOffer.call(candidate)).toBe("vetoed by fixture");
+    });
+
+    it("skips an agent-only module on the master and loads it on an agent", async () => {
+      const onMaster = node("master");
+      const skipped = await onMaster.load([{ name: "./agent-only.js" }]);
+      expect(skipped.skipped.map((m) => m.name)).toEqual(["@fixture/agent-only"]);
+      expect(onMaster.loader.list()).toEqual([]);
+      // Its version is the nearest package.json's (the core's): not this test's business.
+      expect(infoLines(onMaster.logs)).toEqual([expect.stringMatching(/^skipped module @fixture\/agent-only@\S+: it runs on agent nodes, this node is a master$/)]);
+
+      const onAgent = node("agent");
+      const loaded = await onAgent.load([{ name: "./agent-only.js" }]);
+      expect(loaded.skipped).toEqual([]);
+      expect(onAgent.loader.list().map((m) => m.name)).toEqual(["@fixture/agent-only"]);
+    });
+
+    it("refuses a module that needs another module API on the node that would skip it too", async () => {
+      for (const role of ["master", "agent"] as const) {
+        const err = await refusal(node(role).load([{ name: "./needs-api-2.js" }]));
+        expect({ role, problem: err.problem }).toEqual({ role, problem: "incompatible_api" });
+      }
+    });
+
+    it("refuses two entries with one name on the node that would skip them", async () => {
+      const err = await refusal(node("agent").load([{ name: "./good-allocation.js" }, { name: "./same-name.js" }]));
+      expect(err.problem).toBe("duplicate_name");
+    });
+
+    it("hands a module of both roles only this node's enabled groups, leaving the others to the other role", async () => {
+      const modules = [{ name: "@fixture/good-module", enabled_for: ["masterLifecycle", "agentLifecycle"] }];
+      const resolveFrom = installFixturePackages();
+      const onMaster = node("master");
+      const m = await onMaster.load(modules, { resolveFrom });
+      const onAgent = node("agent");
+      const a = await onAgent.load(modules, { resolveFrom });
+      expect([m.modules[0]?.enabled_for, m.warnings]).toEqual([["masterLifecycle"], []]);
+      expect([a.modules[0]?.enabled_for, a.warnings]).toEqual([["agentLifecycle"], []]);
+      expect(onMaster.master.masterLifecycle.agentRegistered.taps.map((t) => t.name)).toEqual(["@fixture/good-module"]);
+      expect(onAgent.agent.agentLifecycle.taskLaunched.taps.map((t) => t.name)).toEqual(["@fixture/good-module"]);
+    });
+
+    it("refuses a module on a role it does not support when the config is for that role only", async () => {
+      const err = await refusal(node("master").load([{ name: "./agent-only.js" }], { configRoles: ["master"] }));
+      expect(err).toMatchObject({ module: "@fixture/agent-only", problem: "unsupported_role" });
+      expect(err.message).toBe('module "@fixture/agent-only" runs on agent nodes only, this node is a master');
+    });
   });
 
   it("refuses enabling a module for a hook group this node does not have", async () => {
