@@ -15,7 +15,7 @@ export function registerNodeCommands(program: Command, io: Io, globalMaster: () 
     .option("--agents <n>", "how many agents", parseCount, 1)
     .option("--port <port>", "master port; agents take the ports after it (0: any free ports)", parsePort, 5050)
     .option("--host <host>", "address to listen on", "127.0.0.1")
-    .option("--config <file>", "modules config (YAML or JSON) for the master and the agents")
+    .option("--config <file>", "modules config (YAML or JSON) for the master and the agents; each loads the modules of its role")
     .option("--resources <text>", 'resources of each agent, e.g. "cpus:2;mem:2048;ports:[31000-31999]" (default: detected)', parseResourcesText)
     .option("--work-dir <dir>", "where master and agents keep their state", ".tessera")
     .option("--demo", "also run the demo framework against the cluster")
@@ -27,7 +27,7 @@ export function registerNodeCommands(program: Command, io: Io, globalMaster: () 
     .option("--port <port>", "port to listen on", parsePort, 5050)
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--work-dir <dir>", "where the master keeps its registry", ".tessera/master")
-    .option("--config <file>", "modules config (YAML or JSON)")
+    .option("--config <file>", "modules config (YAML or JSON); modules of other roles are skipped")
     .action(async (opts: { port: number; host: string; workDir: string; config?: string }) => {
       const stopping = untilStopped(io);
       const master = await start("master", () =>
@@ -47,7 +47,7 @@ export function registerNodeCommands(program: Command, io: Io, globalMaster: () 
     .option("--resources <text>", 'e.g. "cpus:4;mem:4096;ports:[31000-32000]" (default: detected)', parseResourcesText)
     .option("--attributes <text>", 'e.g. "rack:a;zone:z1"', parseAttributesText)
     .option("--work-dir <dir>", "where the agent keeps sandboxes and checkpoints", ".tessera/agent")
-    .option("--config <file>", "modules config (YAML or JSON)")
+    .option("--config <file>", "modules config (YAML or JSON); modules of other roles are skipped")
     .action(async (opts: AgentOptions) => {
       const stopping = untilStopped(io);
       const agent = await start("agent", () =>
