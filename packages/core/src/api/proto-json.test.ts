@@ -89,6 +89,16 @@ describe("parseProto", () => {
     expect((v as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it("treats nulls as unset and keeps __proto__ out when given raw body text, escaped or not", () => {
+    for (const key of ["__proto__", "\\u005f_proto__"]) {
+      const v = parseProto(Msg, Buffer.from(`{"name":"n","kind":"A","ratio":null,"${key}":{"polluted":true}}`)) as Record<string, unknown>;
+      expect(v.ratio).toBeUndefined();
+      expect(v.polluted).toBeUndefined();
+      expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    }
+  });
 });
 
 describe("helpers", () => {
