@@ -5,6 +5,7 @@ export { LicenseModuleOptions, MAX_POOL_ADDRESSES, type LicenseModuleOptionsInpu
 export { LicensePool } from "./license-pool.js";
 export { IpPool, type IpPoolSpec } from "./ip-pool.js";
 export { BandwidthPool } from "./bandwidth-pool.js";
+export { BasePool, type PoolSpec } from "./base-pool.js";
 export { ScalarPool, type ScalarPoolSpec } from "./scalar-pool.js";
 export { visibleTo, type Pool, type PoolKind, type PoolStatus } from "./pool.js";
 export { StaticSource, type LicenseCountSource } from "./license-source.js";

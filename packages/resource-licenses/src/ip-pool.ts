@@ -1,26 +1,19 @@
 import { Resources } from "@tessera/core";
+import { BasePool, type PoolSpec } from "./base-pool.js";
 import { cidrAddresses, cidrContains, formatAddress, formatCidr, parseAddress, type Cidr } from "./cidr.js";
-import type { Pool, PoolStatus } from "./pool.js";
+import type { PoolStatus } from "./pool.js";
 
-export interface IpPoolSpec {
-  name: string;
-  resource: string;
+export interface IpPoolSpec extends PoolSpec {
   cidrs: readonly Cidr[];
   exclude?: readonly Cidr[];
-  roles?: readonly string[] | undefined;
-  perOffer?: number | undefined;
 }
 
 /**
  * A SET of individual IP addresses: the pool's CIDR blocks minus the excluded addresses. Each
  * address is held by at most one task, which gets exactly the addresses it asked for.
  */
-export class IpPool implements Pool {
+export class IpPool extends BasePool {
   readonly kind = "ip" as const;
-  readonly name: string;
-  readonly resource: string;
-  readonly roles: readonly string[] | undefined;
-  readonly perOffer: number | undefined;
   /** In address order. */
   readonly addresses: readonly string[];
   readonly #members: ReadonlySet<string>;
@@ -30,10 +23,7 @@ export class IpPool implements Pool {
   #total: Resources | undefined;
 
   constructor(spec: IpPoolSpec) {
-    this.name = spec.name;
-    this.resource = spec.resource;
-    this.roles = spec.roles;
-    this.perOffer = spec.perOffer;
+    super(spec);
     const exclude = spec.exclude ?? [];
     const out: string[] = [];
     for (const c of spec.cidrs) {
@@ -57,12 +47,6 @@ export class IpPool implements Pool {
       if (other !== undefined && other !== holder) return `ip pool "${this.name}": ${address} is held by ${other}`;
     }
     return undefined;
-  }
-
-  allocate(holder: string, part: Resources): void {
-    const problem = this.check(holder, part);
-    if (problem !== undefined) throw new Error(problem);
-    this.restore(holder, part);
   }
 
   restore(holder: string, part: Resources): void {

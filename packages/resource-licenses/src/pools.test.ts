@@ -94,6 +94,28 @@ describe("BandwidthPool", () => {
   });
 });
 
+describe("allocate, shared by every kind", () => {
+  const mbps = (n: number) => Resources.of({ name: "bandwidth.wan", scalar: n, providerId: "bandwidth" });
+  const kinds = [
+    { pool: new LicensePool({ name: "matlab", resource: "matlab" }, new StaticSource(1)), fits: seats(1), refused: seats(2) },
+    { pool: new IpPool({ name: "public", resource: "ips.public", cidrs: [cidr("10.0.0.0/31")] }), fits: ips("10.0.0.1"), refused: ips("10.0.0.1", "10.0.1.1") },
+    { pool: new BandwidthPool({ name: "wan", resource: "bandwidth.wan" }, 10), fits: mbps(10), refused: mbps(10.5) },
+  ];
+
+  it.each(kinds.map((k) => [k.pool.kind, k] as const))("%s: throws what check says and takes nothing; takes what fits", (_kind, { pool, fits, refused }) => {
+    const reason = pool.check("f/t1", refused);
+    expect(reason).toMatch(new RegExp(`^${pool.kind} pool "${pool.name}": `));
+    expect(() => pool.allocate("f/t1", refused)).toThrow(reason);
+    expect(pool.holds("f/t1")).toBe(false);
+    expect(pool.status().used).toBe(0);
+    pool.allocate("f/t1", fits);
+    expect(pool.holds("f/t1")).toBe(true);
+    const taken = pool.check("f/t2", fits);
+    expect(taken).toEqual(expect.any(String));
+    expect(() => pool.allocate("f/t2", fits)).toThrow(taken);
+  });
+});
+
 describe("role visibility", () => {
   it("shows a pool with roles to those roles and their sub-roles only", () => {
     const pool = { roles: ["eng", "ops/db"] };

@@ -1,33 +1,17 @@
 import { Resources } from "@tessera/core";
-import type { Pool, PoolKind, PoolStatus } from "./pool.js";
+import { BasePool, type PoolSpec } from "./base-pool.js";
+import type { PoolStatus } from "./pool.js";
 
 // Amounts are kept in thousandths, as Mesos keeps scalars, so sums never drift.
 const milli = (x: number) => Math.round(x * 1000);
 const unmilli = (m: number) => m / 1000;
 
-export interface ScalarPoolSpec {
-  name: string;
-  resource: string;
-  roles?: readonly string[] | undefined;
-  perOffer?: number | undefined;
-}
+export type ScalarPoolSpec = PoolSpec;
 
 /** A pool of a divisible quantity (seats, Mbit/s): holders hold amounts, not named units. */
-export abstract class ScalarPool implements Pool {
-  abstract readonly kind: PoolKind;
-  readonly name: string;
-  readonly resource: string;
-  readonly roles: readonly string[] | undefined;
-  readonly perOffer: number | undefined;
+export abstract class ScalarPool extends BasePool {
   readonly #held = new Map<string, number>();
   #used = 0;
-
-  constructor(spec: ScalarPoolSpec) {
-    this.name = spec.name;
-    this.resource = spec.resource;
-    this.roles = spec.roles;
-    this.perOffer = spec.perOffer;
-  }
 
   /** What the cluster may use now. */
   abstract capacity(): number;
@@ -60,12 +44,6 @@ export abstract class ScalarPool implements Pool {
       return `${this.kind} pool "${this.name}": ${want} ${this.unit} asked for ${holder}, ${this.free()} free of ${this.capacity()}`;
     }
     return undefined;
-  }
-
-  allocate(holder: string, part: Resources): void {
-    const problem = this.check(holder, part);
-    if (problem !== undefined) throw new Error(problem);
-    this.restore(holder, part);
   }
 
   restore(holder: string, part: Resources): void {
