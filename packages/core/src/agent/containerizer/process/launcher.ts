@@ -6,6 +6,9 @@ import { LAUNCHER_SCRIPT, SUPERVISOR_NAME, supervisorRequest } from "./superviso
 export interface Started {
   taskPid: number;
   supervisorPid: number;
+  /** Start times (clock ticks after boot) as the supervisor read them; the task's is missing if it was already gone. */
+  supervisorStart: number;
+  taskStart?: number;
 }
 
 interface Pending {
@@ -27,8 +30,8 @@ export class Launcher {
 
   constructor(
     private readonly sh: string,
-    /** A supervisor reported its task's end (by request id). */
-    private readonly onEnded: (id: number) => void,
+    /** A supervisor reported its task's end (by request id) and the status it wrote to the exit file. */
+    private readonly onEnded: (id: number, status: number) => void,
     /** A supervisor answered a request nobody waits for any more: its task's process group. */
     private readonly onStray: (taskPid: number) => void,
     /** True while containers launched through us run: their end is reported over our pipe. */
@@ -102,10 +105,10 @@ export class Launcher {
   }
 
   private report(line: string): void {
-    const [idText, a, b] = line.split(" ");
+    const [idText, a, b, c, d] = line.split(" ");
     const id = Number(idText);
     if (a === "exit") {
-      this.onEnded(id);
+      this.onEnded(id, Number(b));
       this.scheduleReap();
       return;
     }
@@ -114,7 +117,8 @@ export class Launcher {
       if (p) this.fail(id, line.slice(line.indexOf("!") + 2));
       return;
     }
-    const started = { taskPid: Number(a), supervisorPid: Number(b) };
+    const started: Started = { taskPid: Number(a), supervisorPid: Number(b), supervisorStart: Number(c) || 0 };
+    if (d) started.taskStart = Number(d);
     if (!p) {
       this.onStray(started.taskPid);
       return;

@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { CheckpointedContainer, ContainerLaunch } from "../../../hooks/containerizer.js";
 import type { TaskLike } from "../../../hooks/types.js";
 import { ProcessContainerizer } from "./process-containerizer.js";
-import { scanProcesses } from "./procfs.js";
+import { readProcStat, scanProcesses } from "./procfs.js";
 
 const root = mkdtempSync(join(tmpdir(), "tessera-process-"));
 const groups = new Set<number>();
@@ -221,6 +221,22 @@ describe("ProcessContainerizer", () => {
     await start(pc, next);
     expect((await pc.wait(next.containerId)).state).toBe("TASK_FINISHED");
     expect(out(next)).toBe("again\n");
+  });
+
+  it("keeps supervisors the launcher's children after the agent lets go, so the launcher reaps them, not pid 1", async () => {
+    const own = new ProcessContainerizer();
+    const l = launchOf({ value: "echo started; while [ ! -e go ]; do sleep 0.05; done" });
+    const r = await start(own, l);
+    await until("started", () => out(l) === "started\n");
+    const supervisor = (r.data as { supervisorPid: number }).supervisorPid;
+    const launcher = readProcStat(supervisor)!.ppid;
+    own.close();
+    await new Promise((res) => setTimeout(res, 200));
+    expect(readProcStat(supervisor)?.ppid).toBe(launcher);
+    expect(readProcStat(launcher)?.state).not.toBe("Z");
+    writeFileSync(join(l.sandbox, "go"), "");
+    await until("the supervisor to be reaped", () => readProcStat(supervisor) === undefined);
+    await until("the launcher to exit", () => readProcStat(launcher) === undefined || readProcStat(launcher)!.state === "Z");
   });
 
   it("refuses to launch the same container twice and to wait for one it never had", async () => {

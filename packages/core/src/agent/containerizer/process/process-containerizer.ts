@@ -49,6 +49,8 @@ interface Container extends SupervisedData {
   settled: boolean;
   /** The launcher request that started it (containers launched by this instance). */
   request?: number;
+  /** The status its supervisor reported over the launcher's pipe (written to EXIT_FILE before that). */
+  reported?: number;
   ready: Promise<void>;
   done: Promise<ContainerTermination>;
   settle(t: ContainerTermination): void;
@@ -84,9 +86,11 @@ export class ProcessContainerizer implements Containerizer {
     this.rememberEnded = options.rememberEnded ?? 10_000;
     this.launcher = new Launcher(
       this.tools.sh,
-      (id) => {
+      (id, status) => {
         const c = this.byRequest.get(id);
-        if (c) void this.check(c);
+        if (!c || !Number.isInteger(status)) return;
+        c.reported = status;
+        void this.check(c);
       },
       (strayPid) => this.signal(strayPid, "SIGKILL"),
       () => this.byRequest.size > 0,
@@ -153,13 +157,11 @@ export class ProcessContainerizer implements Containerizer {
       const s = await started;
       c.pgid = this.checkedPgid(s.taskPid);
       c.supervisorPid = s.supervisorPid;
-      // A supervisor that already ended and was reaped has no start time: it then never counts as alive.
-      c.supervisorStart = readProcStat(s.supervisorPid)?.start ?? 0;
-      const taskStart = readProcStat(c.pgid)?.start;
-      if (taskStart !== undefined) c.taskStart = taskStart;
+      c.supervisorStart = s.supervisorStart;
+      if (s.taskStart !== undefined) c.taskStart = s.taskStart;
       markReady();
-      // The task may have ended before we knew its group.
-      void this.check(c);
+      // The task may have ended (and been reported) before we knew its group.
+      if (c.reported !== undefined) void this.check(c);
       const data: SupervisedData = { supervisorPid: c.supervisorPid, supervisorStart: c.supervisorStart, pgid: c.pgid, bootId: this.boot };
       if (c.taskStart !== undefined) data.taskStart = c.taskStart;
       return { pid: c.pgid, data };
@@ -294,6 +296,7 @@ export class ProcessContainerizer implements Containerizer {
   /** Settles the container if it has ended: exit file written, or supervisor and task both gone. */
   private async check(c: Container): Promise<void> {
     if (c.settled || c.pgid === 0) return;
+    if (c.reported !== undefined) return this.finish(c, terminationOf(c.reported, c.killed));
     const status = await readExitFile(c.sandbox);
     if (c.settled) return;
     if (status !== undefined) return this.finish(c, terminationOf(status, c.killed));

@@ -11,9 +11,10 @@ export const SUPERVISOR_NAME = "tessera-supervisor";
  * 1 MB shell instead of the agent's large Node process keeps launches cheap and the event loop free.
  * Requests are lines of shell the containerizer writes with every value single-quoted. It ignores
  * SIGPIPE (a supervisor must not die writing to a dead agent; env --default-signal gives the task
- * default handlers again), exits when the agent closes its stdin, and reaps supervisors with `jobs`.
+ * default handlers again) and reaps supervisors with `jobs`. When the agent closes its stdin (or dies)
+ * it waits for its supervisors before it exits, so they are reaped by it rather than left to pid 1.
  */
-export const LAUNCHER_SCRIPT = ["trap '' PIPE", "nl='", "'", 'while IFS= read -r line; do eval "$line"; jobs >/dev/null; done'].join("\n");
+export const LAUNCHER_SCRIPT = ["trap '' PIPE", "nl='", "'", 'while IFS= read -r line; do eval "$line"; jobs >/dev/null; done', "wait"].join("\n");
 
 /** A shell word for any string: single-quoted, newlines spelled "$nl" so a request stays one line. */
 export function shQuote(s: string): string {
@@ -23,7 +24,8 @@ export function shQuote(s: string): string {
 /**
  * One request: a supervisor subshell, in the background, that enters the sandbox, sends its stdout
  * and stderr to files there, runs the task chain in the background (setsid first: the task gets its
- * own session and process group, whose id is its pid), reports "<id> <task pid> <own pid>" on fd 3,
+ * own session and process group, whose id is its pid), reports "<id> <task pid> <own pid> <own start>
+ * [<task start>]" on fd 3 (start times from /proc, read here so the agent reads none per launch),
  * waits, kills what is left of the group (a container ends whole), writes the status the shell saw
  * (128+N for signal N) to EXIT_FILE, and reports "<id> exit <status>". A line "<id> ! <why>" means
  * it could not start. The task gets neither fd 3 nor any variable of the supervisor's.
@@ -34,8 +36,11 @@ export function supervisorRequest(id: number, sandbox: string, chain: string[]):
     `(cd ${shQuote(sandbox)} || { ${say("! cannot enter the sandbox")}; exit; }`,
     `command exec >>stdout 2>>stderr || { ${say("! cannot open stdout and stderr in the sandbox")}; exit; }`,
     `${chain.map(shQuote).join(" ")} 3>&- & pid=$!`,
-    "read -r spid rest </proc/self/stat",
-    say("$pid $spid"),
+    // Field 22 of /proc/<pid>/stat is the start time; the name in parentheses before it has no spaces for
+    // our own shell, and the task's is cut off up to its last ") ".
+    'read -r spid rest </proc/self/stat; set -- $rest; sstart=${21}',
+    'tstart=; if read -r t </proc/$pid/stat; then set -- ${t##*") "}; tstart=${20}; fi 2>/dev/null',
+    say("$pid $spid $sstart $tstart"),
     'wait "$pid"',
     "status=$?",
     'kill -s KILL -- "-$pid" 2>/dev/null',
