@@ -7,7 +7,14 @@ import type { Pool } from "undici";
 import { AGENT_PROTOCOL_PATH } from "../src/api/agent-protocol/index.js";
 import { openStream, post, type EventStream, type Json } from "./e2e-http.js";
 
-const uuid = () => randomBytes(16).toString("base64");
+// Unique 16-byte ids without a CSPRNG call per update (randomBytes was a tenth of the client's CPU):
+// a random 8-byte prefix per process and a counter.
+const uuidBytes = Buffer.concat([randomBytes(8), Buffer.alloc(8)]);
+let uuidSeq = 0n;
+const uuid = () => {
+  uuidBytes.writeBigUInt64BE(++uuidSeq, 8);
+  return uuidBytes.toString("base64");
+};
 
 export class SimAgent {
   agentId = "";
