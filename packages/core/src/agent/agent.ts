@@ -13,17 +13,16 @@ import type {
 import type { AgentHooks, Containerizer } from "../hooks/index.js";
 import { Resources } from "../resources/index.js";
 import type { AgentConfig } from "./agent-config.js";
+import type { AgentCheckpoint } from "./checkpoint/agent-checkpoint.js";
 import { MasterLink } from "./master/master-link.js";
 import { OversubscriptionLoop } from "./oversubscription.js";
-import type { AgentMeta } from "./meta/agent-meta.js";
 import { recoverAgent } from "./recovery.js";
 import { makeStatusUpdate, type StatusUpdate } from "./status-updates/status-update.js";
 import { StatusUpdateManager } from "./status-updates/status-update-manager.js";
-import { UpdateLog } from "./status-updates/update-log.js";
 import { killGraceMs, TaskValidationError, validateTask } from "./task-validation.js";
 import { TaskLauncher, type SandboxCreator, type StatusFields } from "./tasks/task-launcher.js";
 import { newTaskRecord, refOf, TaskTable, toAgentTask, type TaskRecord } from "./tasks/task-record.js";
-import { AGENT_CONFIG, AGENT_HOOKS, AGENT_LOGGER, AGENT_META, DEFAULT_CONTAINERIZER, SANDBOX_CREATOR } from "./tokens.js";
+import { AGENT_CONFIG, AGENT_HOOKS, AGENT_LOGGER, AGENT_CHECKPOINT, DEFAULT_CONTAINERIZER, SANDBOX_CREATOR } from "./tokens.js";
 
 /** A task that ended and whose terminal update was acknowledged; kept a while for /state and /files. */
 export interface CompletedTask {
@@ -64,11 +63,11 @@ export class Agent {
     @inject(AGENT_LOGGER) private readonly log: Logger,
     @inject(AGENT_HOOKS) readonly hooks: AgentHooks,
     @inject(DEFAULT_CONTAINERIZER) private readonly defaultContainerizer: Containerizer,
-    @inject(AGENT_META) private readonly meta: AgentMeta,
+    @inject(AGENT_CHECKPOINT) private readonly checkpoint: AgentCheckpoint,
     @inject(SANDBOX_CREATOR) sandboxes: SandboxCreator,
   ) {
     this.updates = new StatusUpdateManager({
-      log: new UpdateLog(meta.updatesDir),
+      log: checkpoint.updates,
       forward: (u) => this.forward(u),
       ...(config.statusUpdateRetry ? { retry: config.statusUpdateRetry } : {}),
       logger: log.child({ component: "status-updates" }),
@@ -89,7 +88,7 @@ export class Agent {
       hooks,
       defaultContainerizer,
       sandboxes,
-      meta,
+      checkpoint,
       tasks: this.tasks,
       log,
       agentId: () => this.requireId(),
@@ -112,10 +111,10 @@ export class Agent {
   /** Recovers from the work dir, fires `started`, and starts registering with the master. */
   async start(): Promise<void> {
     if (this.phase !== "new") throw new Error("agent: start() may be called once");
-    this.id = await this.meta.readAgentId();
-    this.checkpointedResources = (await this.meta.readCheckpointedResources()) ?? [];
+    this.id = await this.checkpoint.readAgentId();
+    this.checkpointedResources = (await this.checkpoint.readCheckpointedResources()) ?? [];
     const recovered = await recoverAgent({
-      meta: this.meta,
+      checkpoint: this.checkpoint,
       updates: this.updates,
       tasks: this.tasks,
       launcher: this.launcher,
@@ -149,6 +148,7 @@ export class Agent {
     await Promise.race([Promise.all(this.inflight), new Promise<void>((res) => (timer = setTimeout(res, 2000)))]);
     clearTimeout(timer);
     await this.updates.close();
+    await this.checkpoint.close();
     await this.hooks.agentLifecycle.stopping.promise();
   }
 
@@ -189,7 +189,7 @@ export class Agent {
         return run("RECONCILE_TASKS", this.reconcile(e.reconcile_tasks.framework_id.value, e.reconcile_tasks.tasks.map((t) => t.task_id.value)));
       case "CHECKPOINT_RESOURCES":
         this.checkpointedResources = e.checkpoint_resources.resources;
-        return run("CHECKPOINT_RESOURCES", this.meta.writeCheckpointedResources(this.checkpointedResources));
+        return run("CHECKPOINT_RESOURCES", this.checkpoint.writeCheckpointedResources(this.checkpointedResources));
       case "FRAMEWORK_MESSAGE":
         // Command tasks have no executor to hand a message to (Mesos drops it too).
         this.log.warn({ frameworkId: e.framework_message.framework_id.value }, "dropping framework message: no executor to deliver it to");
@@ -209,7 +209,7 @@ export class Agent {
     this.id = agentId;
     if (changed) {
       const c = this.config;
-      await this.meta.writeAgentId(agentId, { hostname: c.hostname, port: c.port, resources: c.resources.toJSON(), attributes: c.attributes });
+      await this.checkpoint.writeAgentId(agentId, { hostname: c.hostname, port: c.port, resources: c.resources.toJSON(), attributes: c.attributes });
     }
     this.log.info({ agentId, reregistered }, reregistered ? "re-registered with master" : "registered with master");
     this.updates.resume();
@@ -341,7 +341,7 @@ export class Agent {
     this.phase = "draining";
     await this.killAll(`Agent shut down by the master: ${message}`);
     this.phase = "shutdown";
-    await this.meta.clearAgentId();
+    await this.checkpoint.clearAgentId();
     this.id = undefined;
     await this.link.stop();
     this.updates.pause();
@@ -438,7 +438,7 @@ export class Agent {
       });
       if (this.completed.length > MAX_COMPLETED) this.completed.shift();
     }
-    await this.meta.removeTask(frameworkId, taskId);
+    await this.checkpoint.removeTask(frameworkId, taskId);
   }
 
   // ---- views for the HTTP endpoints ------------------------------------------------------------

@@ -1,13 +1,13 @@
 import type { Logger } from "pino";
 import type { AgentHooks, CheckpointedContainer, Containerizer, RecoveredContainer } from "../hooks/index.js";
 import { Resources } from "../resources/index.js";
-import type { AgentMeta } from "./meta/agent-meta.js";
+import type { AgentCheckpoint } from "./checkpoint/agent-checkpoint.js";
 import type { StatusUpdateManager } from "./status-updates/status-update-manager.js";
 import { newTaskRecord, type TaskCheckpoint, type TaskRecord, type TaskTable } from "./tasks/task-record.js";
 import type { TaskLauncher } from "./tasks/task-launcher.js";
 
 export interface RecoveryDeps {
-  meta: AgentMeta;
+  checkpoint: AgentCheckpoint;
   updates: StatusUpdateManager;
   tasks: TaskTable;
   launcher: TaskLauncher;
@@ -42,7 +42,7 @@ export async function recoverAgent(d: RecoveryDeps): Promise<TaskRecord[]> {
   const live: TaskRecord[] = [];
   const settle: Array<() => Promise<void>> = [];
 
-  for (const cp of await d.meta.readTasks()) {
+  for (const cp of await d.checkpoint.readTasks()) {
     const key = { frameworkId: cp.frameworkId, taskId: cp.task.task_id.value };
     const latest = d.updates.latest(key);
     const rec = newTaskRecord(cp, parseResources(cp, d.log), latest?.status.state ?? "TASK_STAGING");
@@ -53,7 +53,7 @@ export async function recoverAgent(d: RecoveryDeps): Promise<TaskRecord[]> {
       rec.markStarted();
       if (d.updates.pending(key).length === 0) {
         // Acknowledged to the end; the restart came before the checkpoint was removed.
-        await d.meta.removeTask(key.frameworkId, key.taskId);
+        await d.checkpoint.removeTask(key.frameworkId, key.taskId);
         continue;
       }
       d.tasks.add(rec);

@@ -15,12 +15,12 @@ import type { AgentConfig } from "./agent-config.js";
 import { parseAttributes } from "./attributes.js";
 import { ProcessContainerizer } from "./containerizer/index.js";
 import { createAgentServer, type SandboxFiles } from "./http/agent-server.js";
-import { AgentMeta } from "./meta/agent-meta.js";
+import { AgentCheckpoint } from "./checkpoint/agent-checkpoint.js";
 import { browse, readSandboxFile, SandboxDirectories } from "./sandbox/index.js";
 import { detectResources } from "./resources-detect.js";
 import type { RetryPolicy } from "./status-updates/status-update-manager.js";
 import type { SandboxCreator } from "./tasks/task-launcher.js";
-import { AGENT_CONFIG, AGENT_HOOKS, AGENT_LOGGER, AGENT_META, DEFAULT_CONTAINERIZER, SANDBOX_CREATOR } from "./tokens.js";
+import { AGENT_CONFIG, AGENT_HOOKS, AGENT_LOGGER, AGENT_CHECKPOINT, DEFAULT_CONTAINERIZER, SANDBOX_CREATOR } from "./tokens.js";
 
 export interface StartAgentOptions {
   masterUrl: string;
@@ -129,7 +129,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
   container.register(AGENT_LOGGER, { useValue: log });
   container.register(AGENT_HOOKS, { useValue: hooks });
   container.register(DEFAULT_CONTAINERIZER, { useValue: containerizer });
-  container.register(AGENT_META, { useValue: new AgentMeta(workDir) });
+  container.register(AGENT_CHECKPOINT, { useValue: new AgentCheckpoint(workDir) });
   container.register(SANDBOX_CREATOR, { useValue: sandboxes });
 
   const candidate = container.resolve(Agent);

@@ -1,201 +1,186 @@
-import { readdir, rm, unlink } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { CheckpointedContainer } from "../../hooks/containerizer.js";
-import { isTempFile, readJsonFile, writeJsonAtomic } from "./atomic-file.js";
-import {
-  AgentIdentitySchema,
-  CheckpointedContainerSchema,
-  FrameworkCheckpointSchema,
-  TaskCheckpointSchema,
-  type AgentIdentity,
-  type CheckpointedUpdate,
-  type TaskCheckpointEntry,
-} from "./schemas.js";
-import { UpdateLogFile } from "./update-log.js";
+import type { StatusUpdate } from "../status-updates/status-update.js";
+import type { RecoveredStream, StreamKey, UpdateLog, UpdateLogRecord } from "../status-updates/update-log.js";
+import type { TaskCheckpoint } from "../tasks/task-record.js";
+import { readJsonFile, writeJsonAtomic } from "./atomic-file.js";
+import { Journal } from "./journal.js";
+import { AgentIdentitySchema, CheckpointedResourcesSchema, JournalRecordSchema, type AgentIdentity } from "./schemas.js";
 
-/** A task as a restarted agent finds it: what it was, its container if launched, what is unacknowledged. */
-export interface RecoveredTask {
-  frameworkId: string;
-  taskId: string;
-  executorId?: string;
-  task: TaskCheckpointEntry["task"];
-  /** Absent when the agent died before the container started. */
-  container?: CheckpointedContainer;
-  /** Status updates the master has not acknowledged yet, oldest first: re-send them. */
-  pendingUpdates: CheckpointedUpdate[];
-}
+/** A journal line (JournalRecordSchema checks it when read back). */
+type JournalRecord =
+  | { type: "TASK"; task: TaskCheckpoint }
+  | { type: "TASK_REMOVED"; framework_id: string; task_id: string }
+  | { type: "UPDATE"; update: StatusUpdate }
+  | { type: "ACK"; framework_id: string; task_id: string; uuid: string }
+  | { type: "STREAM_CLOSED"; framework_id: string; task_id: string };
 
-export interface RecoveredFramework {
-  frameworkId: string;
-  /** FrameworkInfo JSON; absent if the agent died before writing it. */
-  info?: Record<string, unknown>;
-  tasks: RecoveredTask[];
-}
-
-export interface RecoveredCheckpoint {
-  agent?: AgentIdentity;
-  frameworks: RecoveredFramework[];
-}
+const keyOf = (frameworkId: string, taskId: string) => `${frameworkId}\u0000${taskId}`;
 
 /**
- * The agent's checkpoint under `<workDir>/meta`, laid out as Mesos's meta dir:
- *   agent.json                                     id and AgentInfo
- *   frameworks/<fid>/framework.json                FrameworkInfo
- *   frameworks/<fid>/tasks/<tid>/task.json         TaskInfo
- *   frameworks/<fid>/tasks/<tid>/container.json    CheckpointedContainer, once launched
- *   frameworks/<fid>/tasks/<tid>/updates.jsonl     status updates and acknowledgements
- * Every JSON file is replaced atomically; the update log is appended to. Ids are free text, so each
- * becomes one percent-encoded directory name.
+ * The agent's checkpoint under `<workDir>/meta`: what a restarted agent reads to recover.
+ *   agent.json       its id and AgentInfo (replaced atomically)
+ *   resources.json   resources the master asked it to persist (replaced atomically)
+ *   journal.jsonl    every task it holds (TaskInfo, container, launch progress, decided outcome) and
+ *                    each task's status update stream (updates and acknowledgements), as records
+ * The journal is append-only with group commit (see Journal): the records a turn of the event loop
+ * produces for many tasks share one write and one fdatasync, and each write resolves only once its
+ * record is durable, so an update is on disk before it is sent. The current state is kept here too,
+ * so the journal can be rewritten to just that when it has grown.
  */
 export class AgentCheckpoint {
   readonly dir: string;
+  /** Checkpoint of the status update manager's streams, in the same journal. */
+  readonly updates: UpdateLog;
+  private readonly journal: Journal<JournalRecord>;
+  private readonly tasks = new Map<string, TaskCheckpoint>();
+  private readonly streams = new Map<string, RecoveredStream>();
+  private loading: Promise<void> | undefined;
+  private loaded = false;
 
   constructor(workDir: string) {
     this.dir = join(workDir, "meta");
+    this.journal = new Journal(join(this.dir, "journal.jsonl"), { schema: JournalRecordSchema, snapshot: () => this.snapshot() });
+    this.updates = {
+      append: (key, record) => this.appendUpdate(key, record),
+      remove: (key) => this.closeStream(key),
+      readAll: async () => {
+        await this.load();
+        return [...this.streams.values()].map((s) => ({ key: s.key, records: [...s.records] }));
+      },
+    };
   }
 
-  writeAgent(agentId: string, info?: Record<string, unknown>): Promise<void> {
-    return writeJsonAtomic(join(this.dir, "agent.json"), { agent_id: { value: agentId }, ...(info ? { info } : {}) });
-  }
+  // ---- identity and persisted resources: rare, each its own atomic file ------------------------
 
   readAgent(): Promise<AgentIdentity | undefined> {
     return readJsonFile(join(this.dir, "agent.json"), AgentIdentitySchema);
   }
 
-  /** Forgets the agent's id (the master removed it): the next start registers anew. */
-  async clearAgent(): Promise<void> {
+  async readAgentId(): Promise<string | undefined> {
+    return (await this.readAgent())?.agent_id.value;
+  }
+
+  writeAgentId(agentId: string, info?: Record<string, unknown>): Promise<void> {
+    return writeJsonAtomic(join(this.dir, "agent.json"), { agent_id: { value: agentId }, ...(info ? { info } : {}) });
+  }
+
+  /** Forgets the id (the master removed this agent): the next start registers anew. */
+  async clearAgentId(): Promise<void> {
     await rm(join(this.dir, "agent.json"), { force: true });
   }
 
-  writeFramework(frameworkId: string, info: Record<string, unknown>): Promise<void> {
-    return writeJsonAtomic(join(this.frameworkDir(frameworkId), "framework.json"), { frameworkId, info });
+  writeCheckpointedResources(resources: unknown[]): Promise<void> {
+    return writeJsonAtomic(join(this.dir, "resources.json"), resources);
   }
 
-  /** Removes the framework with all its tasks and their update logs. */
-  async removeFramework(frameworkId: string): Promise<void> {
-    await rm(this.frameworkDir(frameworkId), { recursive: true, force: true });
+  readCheckpointedResources(): Promise<unknown[] | undefined> {
+    return readJsonFile(join(this.dir, "resources.json"), CheckpointedResourcesSchema);
   }
 
-  /** Checkpoints a task the agent accepted, before anything is spent on it. */
-  writeTask(frameworkId: string, task: TaskCheckpointEntry["task"], executorId?: string): Promise<void> {
-    return writeJsonAtomic(join(this.taskDir(frameworkId, task.task_id.value), "task.json"), {
-      frameworkId,
-      ...(executorId ? { executorId } : {}),
-      task,
-    });
+  // ---- tasks -----------------------------------------------------------------------------------
+
+  /** Every task checkpointed and not removed; a corrupt journal rejects with CheckpointError naming file and line. */
+  async readTasks(): Promise<TaskCheckpoint[]> {
+    await this.load();
+    return [...this.tasks.values()];
   }
 
-  /** Checkpoints the task's container (after launch: pid and the containerizer's data). */
-  writeContainer(container: CheckpointedContainer): Promise<void> {
-    return writeJsonAtomic(join(this.taskDir(container.frameworkId, container.taskId), "container.json"), container);
+  /** Checkpoints (or replaces) what the agent knows about a task. */
+  writeTask(cp: TaskCheckpoint): Promise<void> {
+    const copy = { ...cp };
+    return this.append({ type: "TASK", task: copy }, () => this.tasks.set(keyOf(cp.frameworkId, cp.task.task_id.value), copy));
   }
 
-  /** Removes a task that is over and fully acknowledged, update log included. */
-  async removeTask(frameworkId: string, taskId: string): Promise<void> {
-    await rm(this.taskDir(frameworkId, taskId), { recursive: true, force: true });
+  /** The task is over and fully acknowledged: forget it. */
+  removeTask(frameworkId: string, taskId: string): Promise<void> {
+    return this.append({ type: "TASK_REMOVED", framework_id: frameworkId, task_id: taskId }, () => this.tasks.delete(keyOf(frameworkId, taskId)));
   }
 
-  /** Records an update before it is sent; it stays pending until acknowledged. */
-  appendUpdate(frameworkId: string, taskId: string, update: CheckpointedUpdate): Promise<void> {
-    return this.updateLog(frameworkId, taskId).append({ type: "update", update });
+  /** Loads the journal (once): replays it and rewrites it to the state it describes. */
+  load(): Promise<void> {
+    this.loading ??= (async () => {
+      for (const r of await this.journal.read()) this.apply(r);
+      await this.journal.open();
+      this.loaded = true;
+    })();
+    return this.loading;
   }
 
-  /** Records the master's acknowledgement; false when no pending update has that uuid. */
-  async ackUpdate(frameworkId: string, taskId: string, uuid: string): Promise<boolean> {
-    const log = this.updateLog(frameworkId, taskId);
-    const { updates } = await log.pending();
-    if (!updates.some((u) => u.uuid === uuid)) return false;
-    await log.append({ type: "ack", uuid });
-    return true;
+  /** Writes what is queued and closes the journal. */
+  async close(): Promise<void> {
+    if (this.loading) await this.loading.catch(() => undefined);
+    await this.journal.close();
   }
 
-  async pendingUpdates(frameworkId: string, taskId: string): Promise<CheckpointedUpdate[]> {
-    return (await this.updateLog(frameworkId, taskId).pending()).updates;
+  private appendUpdate(key: StreamKey, record: UpdateLogRecord): Promise<void> {
+    const r: JournalRecord =
+      record.type === "UPDATE"
+        ? { type: "UPDATE", update: record.update }
+        : { type: "ACK", framework_id: key.frameworkId, task_id: key.taskId, uuid: record.uuid };
+    return this.append(r, () => this.apply(r));
   }
 
-  /**
-   * Everything a restarted agent needs. Rewrites each update log to its pending updates (dropping a
-   * line a crash cut short) and removes temp files of interrupted writes. A corrupt file rejects
-   * with CheckpointError naming it.
-   */
-  async recover(): Promise<RecoveredCheckpoint> {
-    const out: RecoveredCheckpoint = { frameworks: [] };
-    const agent = await this.readAgent();
-    if (agent) out.agent = agent;
-    await removeTempFiles(this.dir);
-    const root = join(this.dir, "frameworks");
-    for (const f of await dirsIn(root)) {
-      const fdir = join(root, f);
-      await removeTempFiles(fdir);
-      const fw = await readJsonFile(join(fdir, "framework.json"), FrameworkCheckpointSchema);
-      const framework: RecoveredFramework = { frameworkId: fw?.frameworkId ?? decodeSegment(f), ...(fw ? { info: fw.info } : {}), tasks: [] };
-      for (const t of await dirsIn(join(fdir, "tasks"))) {
-        const tdir = join(fdir, "tasks", t);
-        await removeTempFiles(tdir);
-        const entry = await readJsonFile(join(tdir, "task.json"), TaskCheckpointSchema);
-        // A directory without task.json: the agent died before checkpointing the task, so it never started.
-        if (!entry) continue;
-        const container = await readJsonFile(join(tdir, "container.json"), CheckpointedContainerSchema);
-        const log = new UpdateLogFile(join(tdir, "updates.jsonl"));
-        const { updates, torn, lines } = await log.pending();
-        if (torn || lines !== updates.length) await log.compact(updates);
-        framework.tasks.push({
-          frameworkId: entry.frameworkId,
-          taskId: entry.task.task_id.value,
-          ...(entry.executorId ? { executorId: entry.executorId } : {}),
-          task: entry.task,
-          ...(container ? { container: container as CheckpointedContainer } : {}),
-          pendingUpdates: updates,
-        });
+  private closeStream(key: StreamKey): Promise<void> {
+    const r: JournalRecord = { type: "STREAM_CLOSED", framework_id: key.frameworkId, task_id: key.taskId };
+    return this.append(r, () => this.apply(r));
+  }
+
+  /** Changes the state and queues the record in the same turn, so the journal order is the call order. */
+  private append(record: JournalRecord, change: () => void): Promise<void> {
+    if (!this.loaded) {
+      return this.load().then(() => {
+        change();
+        return this.journal.append(record);
+      });
+    }
+    change();
+    return this.journal.append(record);
+  }
+
+  /** Replays one record; replaying one twice changes nothing (a compaction may hold a record still queued). */
+  private apply(r: JournalRecord): void {
+    switch (r.type) {
+      case "TASK": {
+        const cp = r.task;
+        this.tasks.set(keyOf(cp.frameworkId, cp.task.task_id.value), cp);
+        return;
       }
-      out.frameworks.push(framework);
+      case "TASK_REMOVED":
+        this.tasks.delete(keyOf(r.framework_id, r.task_id));
+        return;
+      case "UPDATE": {
+        const update = r.update;
+        const key = { frameworkId: update.framework_id.value, taskId: update.status.task_id.value };
+        const k = keyOf(key.frameworkId, key.taskId);
+        let s = this.streams.get(k);
+        if (!s) this.streams.set(k, (s = { key, records: [] }));
+        if (!s.records.some((x) => x.type === "UPDATE" && x.update.uuid === update.uuid)) s.records.push({ type: "UPDATE", update });
+        return;
+      }
+      case "ACK": {
+        const s = this.streams.get(keyOf(r.framework_id, r.task_id));
+        if (s && !s.records.some((x) => x.type === "ACK" && x.uuid === r.uuid)) s.records.push({ type: "ACK", uuid: r.uuid });
+        return;
+      }
+      case "STREAM_CLOSED":
+        this.streams.delete(keyOf(r.framework_id, r.task_id));
+        return;
+    }
+  }
+
+  private snapshot(): JournalRecord[] {
+    const out: JournalRecord[] = [];
+    for (const cp of this.tasks.values()) out.push({ type: "TASK", task: cp });
+    for (const s of this.streams.values()) {
+      for (const x of s.records) {
+        out.push(
+          x.type === "UPDATE"
+            ? { type: "UPDATE", update: x.update }
+            : { type: "ACK", framework_id: s.key.frameworkId, task_id: s.key.taskId, uuid: x.uuid },
+        );
+      }
     }
     return out;
   }
-
-  private frameworkDir(frameworkId: string): string {
-    return join(this.dir, "frameworks", encodeSegment("frameworkId", frameworkId));
-  }
-
-  private taskDir(frameworkId: string, taskId: string): string {
-    return join(this.frameworkDir(frameworkId), "tasks", encodeSegment("taskId", taskId));
-  }
-
-  private updateLog(frameworkId: string, taskId: string): UpdateLogFile {
-    return new UpdateLogFile(join(this.taskDir(frameworkId, taskId), "updates.jsonl"));
-  }
-}
-
-/** Any id as exactly one directory name: percent-encoded, dots too when it would be "." or "..". */
-function encodeSegment(what: string, id: string): string {
-  if (typeof id !== "string" || id === "") throw new TypeError(`checkpoint: ${what} must be a non-empty string`);
-  const e = encodeURIComponent(id);
-  return e === "." || e === ".." ? e.replaceAll(".", "%2E") : e;
-}
-
-function decodeSegment(name: string): string {
-  try {
-    return decodeURIComponent(name);
-  } catch {
-    return name;
-  }
-}
-
-async function dirsIn(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw err;
-  }
-}
-
-async function removeTempFiles(dir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return;
-  }
-  await Promise.all(names.filter(isTempFile).map((n) => unlink(join(dir, n)).catch(() => undefined)));
 }

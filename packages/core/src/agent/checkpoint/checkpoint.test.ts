@@ -1,28 +1,48 @@
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import type { StatusUpdate } from "../status-updates/status-update.js";
+import type { TaskCheckpoint } from "../tasks/task-record.js";
 import { AgentCheckpoint } from "./agent-checkpoint.js";
 import { CheckpointError, readJsonFile, writeJsonAtomic } from "./atomic-file.js";
+import { Journal } from "./journal.js";
 
 let work: string;
+let open_: AgentCheckpoint[];
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), "tessera-checkpoint-"));
+  open_ = [];
 });
-afterEach(() => rmSync(work, { recursive: true, force: true }));
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const c of open_) await c.close();
+  rmSync(work, { recursive: true, force: true });
+});
 
-const task = (id: string) => ({ task_id: { value: id }, name: id, command: { value: "sleep 1" } });
-const update = (uuid: string, state: string) => ({ uuid, framework_id: { value: "f1" }, status: { state } });
-const container = (taskId: string) => ({
-  containerId: `c-${taskId}`,
-  containerizer: "process",
-  taskId,
+/** A checkpoint of the work dir, as a (re)started agent makes it. */
+const checkpoint = () => {
+  const c = new AgentCheckpoint(work);
+  open_.push(c);
+  return c;
+};
+const journalFile = () => join(work, "meta", "journal.jsonl");
+
+const task = (id: string, more: Partial<TaskCheckpoint> = {}): TaskCheckpoint => ({
   frameworkId: "f1",
-  sandbox: `/sandboxes/${taskId}`,
-  pid: 4242,
-  data: { supervisorPid: 4241 },
+  frameworkInfo: { user: "root", name: "spark" },
+  executorId: id,
+  containerId: `c-${id}`,
+  task: { task_id: { value: id }, agent_id: { value: "a-S0" }, name: id, resources: [], command: { value: "sleep 1" } },
+  launched: false,
+  terminated: false,
+  ...more,
 });
+const update = (taskId: string, uuid: string, state: string): StatusUpdate =>
+  ({ uuid, framework_id: { value: "f1" }, timestamp: 1, status: { task_id: { value: taskId }, state, source: "SOURCE_EXECUTOR", uuid } }) as StatusUpdate;
+const key = (taskId: string) => ({ frameworkId: "f1", taskId });
 
 describe("atomic checkpoint files", () => {
   it("replaces a file so a concurrent reader sees the old or the new value, never a mix", async () => {
@@ -47,8 +67,8 @@ describe("atomic checkpoint files", () => {
     expect(readdirSync(work)).toEqual(["big.json"]);
   });
 
-  it("reports a corrupt or malformed file with its path", async () => {
-    const cp = new AgentCheckpoint(work);
+  it("reports a corrupt or malformed agent.json with its path", async () => {
+    const cp = checkpoint();
     mkdirSync(join(work, "meta"));
     writeFileSync(join(work, "meta", "agent.json"), '{"agent_id": {"val');
     await expect(cp.readAgent()).rejects.toThrow(`checkpoint ${join(work, "meta", "agent.json")}: not JSON`);
@@ -60,94 +80,118 @@ describe("atomic checkpoint files", () => {
 });
 
 describe("AgentCheckpoint", () => {
-  it("recovers the agent, its frameworks, tasks, containers and unacknowledged updates", async () => {
-    const cp = new AgentCheckpoint(work);
-    await cp.writeAgent("a-S0", { hostname: "h1", port: 5051 });
-    await cp.writeFramework("f1", { name: "spark", user: "root" });
-    await cp.writeTask("f1", task("t1"));
-    await cp.writeContainer(container("t1"));
-    await cp.writeTask("f1", task("t2"), "e2");
-    await cp.appendUpdate("f1", "t1", update("u1", "TASK_STARTING"));
-    await cp.appendUpdate("f1", "t1", update("u2", "TASK_RUNNING"));
-    await cp.appendUpdate("f1", "t1", update("u3", "TASK_FINISHED"));
-    expect(await cp.ackUpdate("f1", "t1", "u1")).toBe(true);
+  it("recovers the agent id, its tasks and each task's update stream after a restart", async () => {
+    const cp = checkpoint();
+    await cp.writeAgentId("a-S0", { hostname: "h1" });
+    await cp.writeCheckpointedResources([{ name: "disk" }]);
+    await cp.writeTask(task("t1"));
+    await cp.writeTask(task("t1", { launched: true, pid: 4242, data: { supervisorPid: 4241 } }));
+    await cp.writeTask(task("t2"));
+    await cp.writeTask(task("gone"));
+    await cp.updates.append(key("t1"), { type: "UPDATE", update: update("t1", "u1", "TASK_STARTING") });
+    await cp.updates.append(key("t1"), { type: "ACK", uuid: "u1" });
+    await cp.updates.append(key("t1"), { type: "UPDATE", update: update("t1", "u2", "TASK_RUNNING") });
+    await cp.updates.append(key("gone"), { type: "UPDATE", update: update("gone", "u3", "TASK_FINISHED") });
+    await cp.updates.remove(key("gone"));
+    await cp.removeTask("f1", "gone");
 
-    const again = await new AgentCheckpoint(work).recover();
-    expect(again.agent).toEqual({ agent_id: { value: "a-S0" }, info: { hostname: "h1", port: 5051 } });
-    expect(again.frameworks).toHaveLength(1);
-    const [fw] = again.frameworks;
-    expect(fw!.info).toEqual({ name: "spark", user: "root" });
-    expect(fw!.tasks.map((t) => [t.taskId, t.executorId, t.container?.pid, t.pendingUpdates.map((u) => u.uuid)])).toEqual([
-      ["t1", undefined, 4242, ["u2", "u3"]],
-      ["t2", "e2", undefined, []],
+    const again = checkpoint();
+    expect(await again.readAgentId()).toBe("a-S0");
+    expect(await again.readCheckpointedResources()).toEqual([{ name: "disk" }]);
+    const tasks = await again.readTasks();
+    expect(tasks.map((t) => [t.task.task_id.value, t.launched, t.pid])).toEqual([
+      ["t1", true, 4242],
+      ["t2", false, undefined],
+    ]);
+    expect(await again.updates.readAll()).toEqual([
+      {
+        key: key("t1"),
+        records: [
+          { type: "UPDATE", update: update("t1", "u1", "TASK_STARTING") },
+          { type: "ACK", uuid: "u1" },
+          { type: "UPDATE", update: update("t1", "u2", "TASK_RUNNING") },
+        ],
+      },
     ]);
   });
 
-  it("removes an acknowledged update and says when an acknowledgement matches nothing", async () => {
-    const cp = new AgentCheckpoint(work);
-    await cp.writeTask("f1", task("t1"));
-    await cp.appendUpdate("f1", "t1", update("u1", "TASK_RUNNING"));
-    expect(await cp.ackUpdate("f1", "t1", "nope")).toBe(false);
-    expect(await cp.ackUpdate("f1", "t1", "u1")).toBe(true);
-    expect(await cp.ackUpdate("f1", "t1", "u1")).toBe(false);
-    expect(await cp.pendingUpdates("f1", "t1")).toEqual([]);
+  it("writes what one turn of the event loop checkpoints with one fdatasync, and resolves each write only after it", async () => {
+    const cp = checkpoint();
+    await cp.readTasks(); // loaded and open
+    const probe = await open(join(work, "probe"), "w");
+    const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    let syncs = 0;
+    let durable = 0;
+    const real = proto.datasync;
+    vi.spyOn(proto, "datasync").mockImplementation(async function (this: unknown) {
+      await real.call(this);
+      syncs++;
+      durable = syncs;
+    });
+    const resolvedAfter: number[] = [];
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => cp.writeTask(task(`t${i}`)).then(() => resolvedAfter.push(durable))),
+    );
+    expect(syncs).toBe(1);
+    expect(resolvedAfter).toEqual(Array(50).fill(1));
+    expect(readFileSync(journalFile(), "utf8").trim().split("\n")).toHaveLength(50);
   });
 
-  it("drops an update line a crash cut short, and compacts the log on recovery", async () => {
-    const cp = new AgentCheckpoint(work);
-    await cp.writeTask("f1", task("t1"));
-    await cp.appendUpdate("f1", "t1", update("u1", "TASK_RUNNING"));
-    await cp.appendUpdate("f1", "t1", update("u2", "TASK_FAILED"));
-    await cp.ackUpdate("f1", "t1", "u1");
-    const log = join(cp.dir, "frameworks", "f1", "tasks", "t1", "updates.jsonl");
-    appendFileSync(log, '{"type":"update","update":{"uuid":"u3","sta');
+  it("drops a line a crash cut short, and names the file and line of a corrupt one", async () => {
+    const cp = checkpoint();
+    await cp.writeTask(task("t1"));
+    await cp.updates.append(key("t1"), { type: "UPDATE", update: update("t1", "u1", "TASK_RUNNING") });
+    await cp.close();
+    appendFileSync(journalFile(), '{"type":"UPDATE","update":{"uuid":"u2","sta');
+    const torn = checkpoint();
+    expect((await torn.updates.readAll())[0]!.records).toHaveLength(1);
+    // Reading it rewrote the journal without the torn line: appends after it are readable.
+    await torn.updates.append(key("t1"), { type: "ACK", uuid: "u1" });
+    await torn.close();
+    expect((await checkpoint().updates.readAll())[0]!.records.map((r) => r.type)).toEqual(["UPDATE", "ACK"]);
 
-    const rec = await cp.recover();
-    expect(rec.frameworks[0]!.tasks[0]!.pendingUpdates.map((u) => u.uuid)).toEqual(["u2"]);
-    expect(readFileSync(log, "utf8").trim().split("\n")).toHaveLength(1);
-    await cp.appendUpdate("f1", "t1", update("u4", "TASK_FAILED"));
-    expect((await cp.pendingUpdates("f1", "t1")).map((u) => u.uuid)).toEqual(["u2", "u4"]);
+    appendFileSync(journalFile(), '{"type":"ACK","framework_id":"f1","task_id":"t1"}\n');
+    const lines = readFileSync(journalFile(), "utf8").trim().split("\n").length;
+    await expect(checkpoint().readTasks()).rejects.toThrow(`checkpoint ${journalFile()}:${lines}: uuid: required, expected string`);
   });
 
-  it("names the file and line of a corrupt update record", async () => {
-    const cp = new AgentCheckpoint(work);
-    await cp.writeTask("f1", task("t1"));
-    await cp.appendUpdate("f1", "t1", update("u1", "TASK_RUNNING"));
-    const log = join(cp.dir, "frameworks", "f1", "tasks", "t1", "updates.jsonl");
-    appendFileSync(log, '{"type":"ack"}\n');
-    await expect(cp.recover()).rejects.toThrow(`checkpoint ${log}:2: uuid: required, expected string`);
+  it("replays a record written twice as once (a compaction may hold a record still queued)", async () => {
+    const cp = checkpoint();
+    await cp.writeTask(task("t1"));
+    await cp.updates.append(key("t1"), { type: "UPDATE", update: update("t1", "u1", "TASK_RUNNING") });
+    await cp.updates.append(key("t1"), { type: "ACK", uuid: "u1" });
+    await cp.close();
+    const text = readFileSync(journalFile(), "utf8");
+    writeFileSync(journalFile(), text + text);
+    const again = checkpoint();
+    expect(await again.readTasks()).toHaveLength(1);
+    expect((await again.updates.readAll())[0]!.records.map((r) => r.type)).toEqual(["UPDATE", "ACK"]);
   });
+});
 
-  it("names a corrupt task file", async () => {
-    const cp = new AgentCheckpoint(work);
-    await cp.writeTask("f1", task("t1"));
-    const file = join(cp.dir, "frameworks", "f1", "tasks", "t1", "task.json");
-    writeFileSync(file, JSON.stringify({ frameworkId: "f1", task: { name: "no id" } }));
-    await expect(cp.recover()).rejects.toThrow(`checkpoint ${file}: task.task_id: required, expected object`);
-  });
-
-  it("keeps ids that are not safe directory names apart and intact", async () => {
-    const cp = new AgentCheckpoint(work);
-    await cp.writeTask("f/1", task(".."));
-    await cp.writeTask("f/1", task("a/b"));
-    await cp.writeTask("f", task("1"));
-    const rec = await cp.recover();
-    expect(rec.frameworks.map((f) => [f.frameworkId, f.tasks.map((t) => t.taskId)])).toEqual([
-      ["f", ["1"]],
-      ["f/1", ["..", "a/b"]],
-    ]);
-    expect(readdirSync(join(cp.dir, "frameworks"))).toEqual(["f", "f%2F1"]);
-  });
-
-  it("forgets a removed task and ignores a task directory the agent died before filling", async () => {
-    const cp = new AgentCheckpoint(work);
-    await cp.writeTask("f1", task("t1"));
-    await cp.appendUpdate("f1", "t1", update("u1", "TASK_RUNNING"));
-    await cp.removeTask("f1", "t1");
-    mkdirSync(join(cp.dir, "frameworks", "f1", "tasks", "t-half"), { recursive: true });
-    writeFileSync(join(cp.dir, "frameworks", "f1", "tasks", "t-half", ".task.json.tmp-1-abcd"), "{");
-    const rec = await cp.recover();
-    expect(rec.frameworks[0]!.tasks).toEqual([]);
-    expect(readdirSync(join(cp.dir, "frameworks", "f1", "tasks", "t-half"))).toEqual([]);
+describe("Journal", () => {
+  it("rewrites itself to the current state once it has grown past the threshold", async () => {
+    const live = new Map<number, { n: number }>();
+    const path = join(work, "j.jsonl");
+    const j = new Journal<{ n: number; gone?: boolean }>(path, {
+      schema: z.object({ n: z.number(), gone: z.boolean().optional() }),
+      snapshot: () => [...live.values()],
+      compactAfterBytes: 2000,
+    });
+    await j.open();
+    for (let n = 0; n < 400; n++) {
+      live.set(n, { n });
+      await j.append({ n });
+      live.delete(n - 1);
+      await j.append({ n: n - 1, gone: true });
+    }
+    await j.close();
+    const size = readFileSync(path, "utf8").length;
+    expect(size).toBeLessThan(4000);
+    const records = await new Journal<{ n: number; gone?: boolean }>(path, { schema: z.object({ n: z.number(), gone: z.boolean().optional() }), snapshot: () => [] }).read();
+    const state = new Set<number>();
+    for (const r of records) r.gone ? state.delete(r.n) : state.add(r.n);
+    expect([...state]).toEqual([399]);
   });
 });

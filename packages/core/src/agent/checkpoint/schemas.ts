@@ -10,38 +10,41 @@ export const AgentIdentitySchema = z.object({
 });
 export type AgentIdentity = z.infer<typeof AgentIdentitySchema>;
 
-export const FrameworkCheckpointSchema = z.object({
-  frameworkId: z.string().min(1),
-  info: z.record(z.string(), z.unknown()),
-});
-export type FrameworkCheckpoint = z.infer<typeof FrameworkCheckpointSchema>;
+/** Resources the master asked the agent to persist (CHECKPOINT_RESOURCES). */
+export const CheckpointedResourcesSchema = z.array(z.unknown());
 
-/** A task the agent accepted: written before its container starts. */
-export const TaskCheckpointSchema = z.object({
+/** A task the agent holds: TaskInfo, its container once launched, launch progress and decided outcome. */
+export const TaskCheckpointSchema = z.looseObject({
   frameworkId: z.string().min(1),
-  executorId: z.string().min(1).optional(),
-  task: z.looseObject({ task_id: Id }),
-});
-export type TaskCheckpointEntry = z.infer<typeof TaskCheckpointSchema>;
-
-/** The hooks' CheckpointedContainer: how to find the task's container again after a restart. */
-export const CheckpointedContainerSchema = z.object({
+  frameworkInfo: z.looseObject({ user: z.string(), name: z.string() }),
+  executorId: z.string().min(1),
+  executorInfo: z.looseObject({ executor_id: Id }).optional(),
   containerId: z.string().min(1),
-  containerizer: z.string().min(1),
-  taskId: z.string().min(1),
-  frameworkId: z.string().min(1),
-  sandbox: z.string().min(1),
+  task: z.looseObject({ task_id: Id, name: z.string(), resources: z.array(z.unknown()).default([]) }),
+  sandbox: z.string().optional(),
+  containerizer: z.string().optional(),
   pid: z.number().int().positive().optional(),
   data: z.record(z.string(), z.unknown()).optional(),
+  launched: z.boolean(),
+  terminated: z.boolean(),
+  final: z.looseObject({ state: z.string(), message: z.string().optional(), reason: z.string().optional() }).optional(),
 });
 
-/** A status update as checkpointed: any StatusUpdate JSON with the uuid its acknowledgement names. */
-export const CheckpointedUpdateSchema = z.looseObject({ uuid: z.string().min(1) });
-export type CheckpointedUpdate = z.infer<typeof CheckpointedUpdateSchema>;
+/** A status update as checkpointed: StatusUpdate JSON with the uuid its acknowledgement names. */
+export const CheckpointedUpdateSchema = z.looseObject({
+  uuid: z.string().min(1),
+  framework_id: Id,
+  status: z.looseObject({ task_id: Id, state: z.string() }),
+});
 
-/** One line of a task's update log. */
-export const UpdateLogLineSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("update"), update: CheckpointedUpdateSchema }),
-  z.object({ type: z.literal("ack"), uuid: z.string().min(1) }),
+/**
+ * One line of the agent's journal (see AgentCheckpoint): a task checkpoint replaced or removed, a
+ * status update accepted, the master's acknowledgement of one, a task's update stream closed.
+ */
+export const JournalRecordSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("TASK"), task: TaskCheckpointSchema }),
+  z.object({ type: z.literal("TASK_REMOVED"), framework_id: z.string().min(1), task_id: z.string().min(1) }),
+  z.object({ type: z.literal("UPDATE"), update: CheckpointedUpdateSchema }),
+  z.object({ type: z.literal("ACK"), framework_id: z.string().min(1), task_id: z.string().min(1), uuid: z.string().min(1) }),
+  z.object({ type: z.literal("STREAM_CLOSED"), framework_id: z.string().min(1), task_id: z.string().min(1) }),
 ]);
-export type UpdateLogLine = z.infer<typeof UpdateLogLineSchema>;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeStatusUpdate, type StatusUpdate } from "./status-update.js";
 import { StatusUpdateManager } from "./status-update-manager.js";
-import { UpdateLog } from "./update-log.js";
+import { AgentCheckpoint } from "../checkpoint/agent-checkpoint.js";
 
 const FW = "fw-1";
 const status = (task: string, state: string) =>
@@ -18,13 +18,19 @@ const until = async (cond: () => boolean, ms = 3000) => {
   }
 };
 
+let dir: string;
+const journal = () => join(dir, "meta", "journal.jsonl");
+
 describe("StatusUpdateManager", () => {
-  let dir: string;
   let sent: StatusUpdate[];
   let managers: StatusUpdateManager[];
+  let checkpoints: AgentCheckpoint[];
+  // Each manager gets its own AgentCheckpoint on the same work dir, as a restarted agent would.
   const make = (onStreamClosed?: () => void) => {
+    const cp = new AgentCheckpoint(dir);
+    checkpoints.push(cp);
     const m = new StatusUpdateManager({
-      log: new UpdateLog(dir),
+      log: cp.updates,
       forward: async (u) => void sent.push(u),
       retry: { initialMs: 20, maxMs: 80 },
       onStreamClosed,
@@ -37,9 +43,11 @@ describe("StatusUpdateManager", () => {
     dir = await mkdtemp(join(tmpdir(), "sum-"));
     sent = [];
     managers = [];
+    checkpoints = [];
   });
   afterEach(async () => {
     for (const m of managers) await m.close();
+    for (const c of checkpoints) await c.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -116,11 +124,9 @@ describe("StatusUpdateManager", () => {
     const m = make(() => void closed++);
     const done = makeStatusUpdate(FW, status("t1", "TASK_FINISHED"));
     await m.update(done);
-    const file = join(dir, FW, "t1.updates");
-    expect(await readFile(file, "utf8")).toContain(done.uuid);
+    expect(await readFile(journal(), "utf8")).toContain(done.uuid);
     await m.acknowledge({ frameworkId: FW, taskId: "t1" }, done.uuid);
     expect(closed).toBe(1);
-    await expect(readFile(file, "utf8")).rejects.toThrow(/ENOENT/);
     const again = make();
     await again.recover();
     expect(again.streamsWithPending()).toEqual([]);
@@ -132,7 +138,7 @@ describe("StatusUpdateManager", () => {
     await m.update(a);
     await m.close();
     const { appendFile } = await import("node:fs/promises");
-    await appendFile(join(dir, FW, "t1.updates"), '{"type":"UPD');
+    await appendFile(journal(), '{"type":"UPD');
     const r = make();
     await r.recover();
     expect(r.pending({ frameworkId: FW, taskId: "t1" }).map((u) => u.uuid)).toEqual([a.uuid]);

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { StatusUpdate } from "./status-update.js";
 import type * as mesos from "../../api/mesos/index.js";
 import { TERMINAL_TASK_STATES } from "../../api/mesos/status.js";
-import type { StreamKey, UpdateLog } from "./update-log.js";
+import type { StreamKey, UpdateLog, UpdateLogRecord } from "./update-log.js";
 
 export interface RetryPolicy {
   /** First re-send after this long without an acknowledgement (Mesos: 10 s). */
@@ -34,7 +34,7 @@ interface Stream {
   latest?: StatusUpdate;
   timer?: NodeJS.Timeout;
   backoffMs: number;
-  /** Serialises log writes so the file order is the stream order. */
+  /** The last log write; the log keeps each stream's records in the order they were appended. */
   writes: Promise<void>;
 }
 
@@ -191,8 +191,8 @@ export class StatusUpdateManager {
     return s;
   }
 
-  private write(stream: Stream, record: Parameters<UpdateLog["append"]>[1]): Promise<void> {
-    const next = stream.writes.then(() => this.opts.log.append(stream.key, record));
+  private write(stream: Stream, record: UpdateLogRecord): Promise<void> {
+    const next = this.opts.log.append(stream.key, record);
     stream.writes = next.catch(() => undefined);
     return next;
   }

@@ -9,7 +9,7 @@ import type {
   ContainerTermination,
   LaunchPlan,
 } from "../../hooks/index.js";
-import type { AgentMeta } from "../meta/agent-meta.js";
+import type { AgentCheckpoint } from "../checkpoint/agent-checkpoint.js";
 import { startTaskHealth } from "../health/task-health.js";
 import { commandEnv, killGraceMs } from "../task-validation.js";
 import { checkpointOf, refOf, type KillRequest, type TaskRecord, type TaskTable } from "./task-record.js";
@@ -34,7 +34,7 @@ export interface TaskLauncherDeps {
   hooks: AgentHooks;
   defaultContainerizer: Containerizer;
   sandboxes: SandboxCreator;
-  meta: AgentMeta;
+  checkpoint: AgentCheckpoint;
   tasks: TaskTable;
   log: Logger;
   agentId: () => string;
@@ -77,7 +77,7 @@ export class TaskLauncher {
         containerId: rec.containerId,
         ...(user ? { user } : {}),
       });
-      await this.d.meta.writeTask(checkpointOf(rec));
+      await this.d.checkpoint.writeTask(checkpointOf(rec));
       if (rec.kill) return await this.endUnlaunched(rec, rec.kill.state ?? "TASK_KILLED", "Task killed before it was launched", "REASON_TASK_KILLED_DURING_LAUNCH");
 
       const ref = refOf(rec, agentId);
@@ -120,7 +120,7 @@ export class TaskLauncher {
       if (pid !== undefined) rec.pid = pid;
       if (data !== undefined) rec.data = data;
       this.d.hooks.containerization.launched.call(launch, { containerizer: impl.name, ...(pid !== undefined ? { pid } : {}) });
-      await this.d.meta.writeTask(checkpointOf(rec));
+      await this.d.checkpoint.writeTask(checkpointOf(rec));
       if (pid !== undefined) await this.d.hooks.isolation.isolate.promise(ref, pid);
     } catch (err) {
       log.warn({ err: errText(err) }, "task launch failed");
@@ -206,7 +206,7 @@ export class TaskLauncher {
     rec.final = { state: fields.state, ...(fields.message ? { message: fields.message } : {}), ...(fields.reason ? { reason: fields.reason } : {}) };
     // Checkpoint the outcome first, so a crash right here still reports it after the restart.
     try {
-      await this.d.meta.writeTask(checkpointOf(rec));
+      await this.d.checkpoint.writeTask(checkpointOf(rec));
       await this.d.sendStatus(rec, fields);
     } finally {
       rec.markEnded();
@@ -222,7 +222,7 @@ export class TaskLauncher {
     rec.terminated = true;
     rec.final = { state, message, ...(reason ? { reason } : {}) };
     try {
-      await this.d.meta.writeTask(checkpointOf(rec));
+      await this.d.checkpoint.writeTask(checkpointOf(rec));
       await this.d.sendStatus(rec, { state, message, ...(reason ? { reason } : {}), source: "SOURCE_AGENT" });
     } finally {
       rec.markStarted();
