@@ -47,6 +47,20 @@ describe("agent runtime against a master", () => {
     });
   });
 
+  it("sends the updates that become ready together as one STATUS_UPDATES call, one update per task in flight", async () => {
+    const a = await h.start();
+    const ids = ["b0", "b1", "b2", "b3", "b4", "b5"];
+    for (const id of ids) h.runTask(a.agentId()!, id, { command: { value: "true" } });
+    for (const id of ids) await h.waitTerminal(id);
+    const batches = h.master.calls.flatMap((c) => (c.type === "STATUS_UPDATES" ? [c.status_updates.updates] : []));
+    expect(batches.some((b) => b.length > 1)).toBe(true);
+    for (const b of batches) {
+      const tasks = b.map((u) => u.status.task_id.value);
+      expect(new Set(tasks).size).toBe(tasks.length);
+    }
+    for (const id of ids) expect(h.master.statesOf(id)).toEqual(["TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED"]);
+  });
+
   it("re-sends each status update until acknowledged, and the next only after that", async () => {
     h.master.ackAfterDeliveries = 3;
     const a = await h.start({}, 30);

@@ -19,6 +19,7 @@ import { OversubscriptionLoop } from "./oversubscription.js";
 import { recoverAgent } from "./recovery.js";
 import { makeStatusUpdate, type StatusUpdate } from "./status-updates/status-update.js";
 import { StatusUpdateManager } from "./status-updates/status-update-manager.js";
+import { TurnBatch } from "./status-updates/turn-batch.js";
 import { killGraceMs, TaskValidationError, validateTask } from "./task-validation.js";
 import { TaskLauncher, type SandboxCreator, type StatusFields } from "./tasks/task-launcher.js";
 import { newTaskRecord, refOf, TaskTable, toAgentTask, type TaskRecord } from "./tasks/task-record.js";
@@ -46,6 +47,7 @@ const errText = (err: unknown) => (err instanceof Error ? err.message : String(e
 export class Agent {
   readonly tasks = new TaskTable();
   private readonly updates: StatusUpdateManager;
+  private readonly outbox = new TurnBatch<StatusUpdate>((u) => this.sendUpdates(u));
   private readonly link: MasterLink;
   private readonly launcher: TaskLauncher;
   private readonly oversubscription: OversubscriptionLoop;
@@ -410,7 +412,19 @@ export class Agent {
 
   private async forward(u: StatusUpdate): Promise<void> {
     if (!this.id || !this.link.connected) throw new Error("not connected to a master");
-    await this.link.call({ type: "STATUS_UPDATE", agent_id: { value: this.id }, status_update: { framework_id: u.framework_id, status: u.status } });
+    await this.outbox.add(u);
+  }
+
+  /** One call for every update that became ready in the same turn (one per task: each stream has one in flight). */
+  private async sendUpdates(updates: StatusUpdate[]): Promise<void> {
+    if (!this.id || !this.link.connected) throw new Error("not connected to a master");
+    const agent_id = { value: this.id };
+    const list = updates.map((u) => ({ framework_id: u.framework_id, status: u.status }));
+    await this.link.call(
+      list.length === 1
+        ? { type: "STATUS_UPDATE", agent_id, status_update: list[0]! }
+        : { type: "STATUS_UPDATES", agent_id, status_updates: { updates: list } },
+    );
   }
 
   private async forwardUnreliable(frameworkId: string, status: TaskStatusJson): Promise<void> {

@@ -17,7 +17,7 @@ export interface FakeMasterOptions {
 
 export class FakeMaster {
   readonly calls: AgentCall[] = [];
-  /** Every STATUS_UPDATE delivery, retries included, in arrival order. */
+  /** Every status update delivery (alone or in a STATUS_UPDATES batch), retries included, in arrival order. */
   readonly updates: StatusUpdateCall["status_update"][] = [];
   private stream?: ServerResponse;
   private server: Server;
@@ -138,15 +138,17 @@ export class FakeMaster {
         this.send({ type: call.type === "REGISTER" ? "REGISTERED" : "REREGISTERED", [field]: { agent_id: agentId, ...ping } });
         return;
       }
-      case "STATUS_UPDATE": {
-        const u = call.status_update;
-        this.updates.push(u);
+      case "STATUS_UPDATE":
+      case "STATUS_UPDATES": {
         res.writeHead(202).end();
-        const uuid = u.status.uuid;
-        if (uuid) {
-          const n = (this.deliveries.get(uuid) ?? 0) + 1;
-          this.deliveries.set(uuid, n);
-          if (this.autoAck && n >= this.ackAfterDeliveries && this.stream) this.acknowledge(u, call.agent_id.value);
+        for (const u of call.type === "STATUS_UPDATE" ? [call.status_update] : call.status_updates.updates) {
+          this.updates.push(u);
+          const uuid = u.status.uuid;
+          if (uuid) {
+            const n = (this.deliveries.get(uuid) ?? 0) + 1;
+            this.deliveries.set(uuid, n);
+            if (this.autoAck && n >= this.ackAfterDeliveries && this.stream) this.acknowledge(u, call.agent_id.value);
+          }
         }
         this.notify();
         return;
