@@ -37,7 +37,7 @@ import { reconcileStatuses, type AgentStanding } from "./reconcile.js";
 import { RemovalRateLimiter, type RemovalRate } from "./removal-rate-limit.js";
 import type { MasterRegistry } from "./registry-port.js";
 import { StatusUpdateForwarder } from "./status-update-forwarder.js";
-import { masterStatus } from "./task-status.js";
+import { appendStatus, masterStatus, receivedStatus } from "./task-status.js";
 import { IllegalTransitionError, isTerminalTaskState, taskTransition } from "./task-states.js";
 import { TOKENS } from "./tokens.js";
 
@@ -905,8 +905,7 @@ export class Master {
    * terminal state gives its resources back (unless the caller recovers them some other way).
    */
   private setTaskState(task: TaskRecord, status: m.TaskStatus, opts: { recover: boolean }): void {
-    task.statuses.push(status);
-    if (task.statuses.length > MAX_STATUSES_PER_TASK) task.statuses.shift();
+    task.statuses = appendStatus(task.statuses, status, MAX_STATUSES_PER_TASK);
     if (status.uuid !== undefined) {
       task.statusUpdateState = status.state;
       task.statusUpdateUuid = status.uuid;
@@ -1220,8 +1219,11 @@ export class Master {
   }
 
   private statusUpdate(agent: AgentRecord, frameworkId: string, raw: TaskStatusJson): void {
-    const status = { ...raw, agent_id: raw.agent_id ?? { value: agent.id } } as m.TaskStatus;
     const fw = this.frameworks.get(frameworkId);
+    const task = fw?.tasks.get(raw.task_id.value);
+    // The status shares the task's id objects: one copy per task, not one per status.
+    const agentId = raw.agent_id ?? { value: agent.id };
+    const status = receivedStatus(raw, task?.info.task_id ?? raw.task_id, task?.info.agent_id.value === agentId.value ? task.info.agent_id : agentId);
     this.hooks.masterLifecycle.taskStatus.call(status, { frameworkId, agentId: agent.id });
     if (!fw) {
       if (this.isCompletedFramework(frameworkId)) {
@@ -1239,7 +1241,6 @@ export class Master {
       return;
     }
     this.counters.inc("valid_status_updates");
-    const task = fw.tasks.get(status.task_id.value);
     if (task) this.setTaskState(task, status, { recover: true });
     this.log.info({ frameworkId, taskId: status.task_id.value, state: status.state, agentId: agent.id }, "task status update");
     this.forwarder.forward(frameworkId, status as TaskStatusJson);
