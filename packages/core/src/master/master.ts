@@ -36,6 +36,7 @@ import type { AgentRecord, CompletedFramework, FrameworkRecord, OfferRecord, Tas
 import { reconcileStatuses, type AgentStanding } from "./reconcile.js";
 import { RemovalRateLimiter, type RemovalRate } from "./removal-rate-limit.js";
 import type { MasterRegistry } from "./registry-port.js";
+import { ResourcesInterner } from "./resources-interner.js";
 import { StatusUpdateForwarder } from "./status-update-forwarder.js";
 import { appendStatus, masterStatus, receivedStatus } from "./task-status.js";
 import { IllegalTransitionError, isTerminalTaskState, taskTransition } from "./task-states.js";
@@ -142,6 +143,8 @@ export class Master {
   private readonly removals: RemovalRateLimiter;
   /** Uuids of updates the master generated (their acknowledgements stay here). */
   private readonly masterUuids = new Set<string>();
+  /** Tasks with equal resources share one value. */
+  private readonly taskResources = new ResourcesInterner();
   /** Kill requests for tasks on disconnected agents, re-sent when the agent re-registers. */
   private readonly pendingKills = new Map<string, Set<TaskRecord>>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -883,7 +886,7 @@ export class Master {
       ...(planned.executor && { executorId: planned.executor.executor_id.value }),
       role: planned.role,
       info,
-      resources: planned.resources,
+      resources: this.taskResources.intern(planned.resources),
       state: "TASK_STAGING",
       statuses: [],
     };
@@ -1135,7 +1138,7 @@ export class Master {
         ...(t.executor_id && { executorId: t.executor_id.value }),
         role: resources.entries()[0]?.allocationRole ?? fw.roles[0] ?? "*",
         info: { name: t.name, task_id: t.task_id, agent_id: { value: agent.id }, resources: t.resources as m.Resource[] },
-        resources,
+        resources: this.taskResources.intern(resources),
         state: t.state,
         statuses: t.statuses as m.TaskStatus[],
         ...(t.status_update_state && { statusUpdateState: t.status_update_state }),
