@@ -57,6 +57,8 @@ describe("a task's statuses in the master", () => {
     const task = kit.master.frameworks.get(fw.frameworkId)!.tasks.get("t1")!;
     expect(task.statuses.map((s) => s.timestamp)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(task.statuses.every((s) => s.task_id === task.info.task_id && s.agent_id === task.info.agent_id)).toBe(true);
+    expect(task.info.agent_id).toBe(kit.master.agents.get(agent.agentId)!.info.id);
+    expect(task.info.agent_id).toEqual({ value: agent.agentId });
     const served = getTasks(kit.master).tasks![0]!.statuses!;
     expect(served.at(-1)).toEqual({ task_id: { value: "t1" }, state: "TASK_RUNNING", source: "SOURCE_EXECUTOR", timestamp: 11, message: "m11", agent_id: { value: agent.agentId } });
     expect(eventsOf(fw.sink, "UPDATE").at(-1)!.update.status).toEqual(served.at(-1));
