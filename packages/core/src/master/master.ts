@@ -1143,7 +1143,7 @@ export class Master {
         agentId: agent.id,
         ...(t.executor_id && { executorId: t.executor_id.value }),
         role: resources.entries()[0]?.allocationRole ?? fw.roles[0] ?? "*",
-        info: { name: t.name, task_id: t.task_id, agent_id: { value: agent.id }, resources: t.resources as m.Resource[] },
+        info: { name: t.name, task_id: t.task_id, agent_id: agent.info.id ?? { value: agent.id }, resources: t.resources as m.Resource[] },
         resources: this.taskResources.intern(resources),
         state: t.state,
         statuses: t.statuses as m.TaskStatus[],

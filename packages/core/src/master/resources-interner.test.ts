@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import type * as m from "../api/mesos/index.js";
 import { Resources } from "../resources/index.js";
 import { ResourcesInterner } from "./resources-interner.js";
-import { addAgent, makeMaster, offersOf, subscribe, type Kit } from "./test-kit.js";
+import type { AgentEvent } from "../api/agent-protocol/events.js";
+import { MemorySink } from "./event-sink.js";
+import { addAgent, agentInfo, makeMaster, offersOf, subscribe, type Kit } from "./test-kit.js";
 
 describe("ResourcesInterner", () => {
   it("gives equal resources one shared value, however they were built", () => {
@@ -59,5 +61,27 @@ describe("the master's tasks", () => {
     expect(tasks.get("a")!.resources).toBe(tasks.get("b")!.resources);
     expect(tasks.get("a")!.resources.scalar("cpus")).toBe(1);
     expect(tasks.get("c")!.resources.scalar("cpus")).toBe(2);
+  });
+
+  it("tasks an agent re-registers with equal resources share one Resources value and the agent's AgentID", async () => {
+    kit = makeMaster();
+    const fw = await subscribe(kit);
+    const task = (id: string) => ({
+      name: id,
+      task_id: { value: id },
+      framework_id: { value: fw.frameworkId },
+      agent_id: { value: "a-back" },
+      state: "TASK_RUNNING",
+      resources: [{ name: "cpus", type: "SCALAR", scalar: { value: 1 } }],
+    });
+    await kit.master.reregisterAgent(
+      { type: "REREGISTER", agent_id: { value: "a-back" }, reregister: { agent_info: agentInfo("back"), version: "1", tasks: [task("x"), task("y")], frameworks: [], executor_infos: [] } } as never,
+      new MemorySink<AgentEvent>(),
+    );
+    const tasks = kit.master.frameworks.get(fw.frameworkId)!.tasks;
+    expect(tasks.get("x")!.resources).toBe(tasks.get("y")!.resources);
+    expect(tasks.get("x")!.resources.scalar("cpus")).toBe(1);
+    expect(tasks.get("x")!.info.agent_id).toBe(kit.master.agents.get("a-back")!.info.id);
+    expect(tasks.get("y")!.info.agent_id).toEqual({ value: "a-back" });
   });
 });
