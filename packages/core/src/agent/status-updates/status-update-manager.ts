@@ -127,15 +127,17 @@ export class StatusUpdateManager {
     stream.acked.add(uuid);
     this.clearTimer(stream);
     stream.backoffMs = this.retry.initialMs;
-    await this.write(stream, { type: "ACK", uuid });
-    if (stream.pending.length > 0) {
-      if (!stream.timer) this.send(stream);
-    } else if (isTerminal(head.status.state)) {
+    const acked = this.write(stream, { type: "ACK", uuid });
+    if (stream.pending.length === 0 && isTerminal(head.status.state)) {
+      // Nothing waits on this acknowledgement: forgetting the stream (and the task) joins its group
+      // commit, and the log keeps their order, so the forgetting is never durable before the ack.
       this.streams.delete(keyOf(key));
-      await stream.writes;
-      await this.opts.log.remove(key);
-      await this.opts.onStreamClosed?.(key, head);
+      const removed = this.opts.log.remove(key);
+      await Promise.all([acked, removed, this.opts.onStreamClosed?.(key, head)]);
+      return true;
     }
+    await acked;
+    if (stream.pending.length > 0 && !stream.timer) this.send(stream);
     return true;
   }
 

@@ -133,8 +133,10 @@ export class TaskLauncher {
     this.d.hooks.agentLifecycle.taskLaunched.call(rec.task, refOf(rec, agentId));
     log.info({ containerizer: rec.containerizer, pid: rec.pid }, "task launched");
     try {
-      await this.d.sendStatus(rec, { state: "TASK_STARTING" });
-      await this.d.sendStatus(rec, { state: "TASK_RUNNING", containerStatus: await this.containerStatus(rec) });
+      // Generated back to back, so both are checkpointed in one group commit (RUNNING still leaves
+      // only once STARTING is acknowledged).
+      const containerStatus = await this.containerStatus(rec);
+      await Promise.all([this.d.sendStatus(rec, { state: "TASK_STARTING" }), this.d.sendStatus(rec, { state: "TASK_RUNNING", containerStatus })]);
     } finally {
       rec.markStarted();
     }
@@ -204,10 +206,10 @@ export class TaskLauncher {
     rec.terminated = true;
     rec.termination = t;
     rec.final = { state: fields.state, ...(fields.message ? { message: fields.message } : {}), ...(fields.reason ? { reason: fields.reason } : {}) };
-    // Checkpoint the outcome first, so a crash right here still reports it after the restart.
+    // The outcome is checkpointed before the update (the journal keeps their order, and they share
+    // one group commit), so a crash right here still reports it after the restart.
     try {
-      await this.d.checkpoint.writeTask(checkpointOf(rec));
-      await this.d.sendStatus(rec, fields);
+      await Promise.all([this.d.checkpoint.writeTask(checkpointOf(rec)), this.d.sendStatus(rec, fields)]);
     } finally {
       rec.markEnded();
     }
@@ -222,8 +224,10 @@ export class TaskLauncher {
     rec.terminated = true;
     rec.final = { state, message, ...(reason ? { reason } : {}) };
     try {
-      await this.d.checkpoint.writeTask(checkpointOf(rec));
-      await this.d.sendStatus(rec, { state, message, ...(reason ? { reason } : {}), source: "SOURCE_AGENT" });
+      await Promise.all([
+        this.d.checkpoint.writeTask(checkpointOf(rec)),
+        this.d.sendStatus(rec, { state, message, ...(reason ? { reason } : {}), source: "SOURCE_AGENT" }),
+      ]);
     } finally {
       rec.markStarted();
       rec.markEnded();
