@@ -5,6 +5,7 @@ import type { RecoveredStream, StreamKey, UpdateLog, UpdateLogRecord } from "../
 import type { TaskCheckpoint } from "../tasks/task-record.js";
 import { readJsonFile, writeJsonAtomic } from "./atomic-file.js";
 import { Journal } from "./journal.js";
+import { readLegacyLayout, removeLegacyLayout } from "./legacy-layout.js";
 import { AgentIdentitySchema, CheckpointedResourcesSchema, JournalRecordSchema, type AgentIdentity } from "./schemas.js";
 
 /** A journal line (JournalRecordSchema checks it when read back). */
@@ -100,8 +101,14 @@ export class AgentCheckpoint {
   /** Loads the journal (once): replays it and rewrites it to the state it describes. */
   load(): Promise<void> {
     this.loading ??= (async () => {
-      for (const r of await this.journal.read()) this.apply(r);
+      const records = await this.journal.read();
+      // No journal yet: an agent from before it may have left the old per-task files.
+      const legacy = records.length === 0 ? await readLegacyLayout(this.dir) : undefined;
+      for (const r of records) this.apply(r);
+      for (const cp of legacy?.tasks ?? []) this.tasks.set(keyOf(cp.frameworkId, cp.task.task_id.value), cp);
+      for (const s of legacy?.streams ?? []) this.streams.set(keyOf(s.key.frameworkId, s.key.taskId), s);
       await this.journal.open();
+      if (legacy) await removeLegacyLayout(this.dir);
       this.loaded = true;
     })();
     return this.loading;

@@ -168,6 +168,20 @@ describe("AgentCheckpoint", () => {
     expect(await again.readTasks()).toHaveLength(1);
     expect((await again.updates.readAll())[0]!.records.map((r) => r.type)).toEqual(["UPDATE", "ACK"]);
   });
+
+  it("takes over the per-task files an agent wrote before the journal, then removes them", async () => {
+    mkdirSync(join(work, "meta", "tasks", "f1"), { recursive: true });
+    mkdirSync(join(work, "meta", "updates", "f1"), { recursive: true });
+    writeFileSync(join(work, "meta", "tasks", "f1", "t1.json"), JSON.stringify(task("t1", { launched: true, pid: 77 })));
+    const lines = [{ type: "UPDATE", update: update("t1", "u1", "TASK_STARTING") }, { type: "ACK", uuid: "u1" }, { type: "UPDATE", update: update("t1", "u2", "TASK_RUNNING") }];
+    writeFileSync(join(work, "meta", "updates", "f1", "t1.updates"), lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
+    const cp = checkpoint();
+    expect((await cp.readTasks()).map((t) => [t.task.task_id.value, t.pid])).toEqual([["t1", 77]]);
+    expect(await cp.updates.readAll()).toEqual([{ key: key("t1"), records: lines }]);
+    expect(readdirSync(join(work, "meta")).sort()).toEqual(["journal.jsonl"]);
+    await cp.close();
+    expect(await checkpoint().readTasks()).toHaveLength(1);
+  });
 });
 
 describe("Journal", () => {
