@@ -57,7 +57,7 @@ async function setUp() {
     agents.push({ id: agentId, sink });
   }
   const fwSink = new EncodingSink<SchedulerEvent>();
-  const fw = await kit.master.subscribe({ type: "SUBSCRIBE", subscribe: { framework_info: { user: "bench", name: "bench-noop", role: "bench" } } }, fwSink);
+  const fw = await kit.master.subscribe({ type: "SUBSCRIBE", framework_id: undefined, subscribe: { framework_info: { user: "bench", name: "bench-noop", role: "bench" } } }, fwSink);
   return { kit, agents, fwSink, ...fw };
 }
 type Setup = Awaited<ReturnType<typeof setUp>>;

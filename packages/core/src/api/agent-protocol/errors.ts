@@ -23,13 +23,37 @@ export function describeZodError(error: z.ZodError, prefix = ""): string {
   return `${path || "(body)"}: ${issue.message}`;
 }
 
-/** JSON `null` means "unset" (stout's protobuf parser); drop such fields before validation. */
+/**
+ * JSON `null` means "unset" (stout's protobuf parser); drop such fields before validation.
+ * Copy on write: a value with no null member inside (nearly every call) is returned as it is.
+ */
 export function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const c = dropNulls(v);
+      if (out === undefined && c !== v) out = value.slice(0, i);
+      out?.push(c);
+    }
+    return out ?? value;
+  }
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = dropNulls(v);
-    return out;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    let out: Record<string, unknown> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = record[k];
+      const c = v === null ? null : dropNulls(v);
+      // A `__proto__` key also takes the copying path, whose assignment it has always gone through.
+      if (out === undefined && (c !== v || v === null || k === "__proto__")) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]!] = record[keys[j]!];
+      }
+      if (out !== undefined && c !== null) out[k] = c;
+    }
+    return out ?? value;
   }
   return value;
 }
