@@ -112,15 +112,15 @@ export class Journal<R> {
   }
 
   private async flush(): Promise<void> {
-    const text = this.queue.join("");
+    const bytes = Buffer.from(this.queue.join(""));
     const waiters = this.waiters;
     this.queue = [];
     this.waiters = [];
     const fh = this.fh!;
     try {
-      await fh.write(text);
+      for (let at = 0; at < bytes.length; ) at += (await fh.write(bytes, at, bytes.length - at)).bytesWritten;
       await fh.datasync();
-      this.size += Buffer.byteLength(text);
+      this.size += bytes.length;
     } catch (err) {
       // Cut off what may have reached the file, so the next group does not follow half a line.
       await fh.truncate(this.size).catch(() => undefined);
