@@ -18,3 +18,22 @@ export class MasterCounters {
     return this.values.entries();
   }
 }
+
+/**
+ * Counter names `prefix + key` (the key lower-cased if asked), each made once: building and hashing
+ * a new name string on every call and status update showed in the master's profile.
+ */
+export class CounterNames {
+  private readonly byKey = new Map<string, string>();
+
+  constructor(
+    private readonly prefix: string,
+    private readonly lowerCase = false,
+  ) {}
+
+  of(key: string): string {
+    let name = this.byKey.get(key);
+    if (name === undefined) this.byKey.set(key, (name = this.prefix + (this.lowerCase ? key.toLowerCase() : key)));
+    return name;
+  }
+}

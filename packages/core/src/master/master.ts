@@ -31,7 +31,7 @@ import { ResourceError, Resources } from "../resources/index.js";
 import { offersProblem, planAccept, tasksOf, type PlannedTask } from "./accept.js";
 import { attributesRecord } from "./attributes.js";
 import type { EventSink } from "./event-sink.js";
-import { MasterCounters } from "./counters.js";
+import { CounterNames, MasterCounters } from "./counters.js";
 import type { AgentRecord, CompletedFramework, FrameworkRecord, OfferRecord, TaskRecord } from "./records.js";
 import { reconcileStatuses, type AgentStanding } from "./reconcile.js";
 import { RemovalRateLimiter, type RemovalRate } from "./removal-rate-limit.js";
@@ -100,6 +100,8 @@ export const DEFAULT_MASTER_CONFIG: Omit<MasterConfig, "masterId" | "hostname" |
 };
 
 const MAX_STATUSES_PER_TASK = 10;
+const MESSAGE_COUNTERS = new CounterNames("messages_", true);
+const TASK_STATE_COUNTERS = new CounterNames("task_state_");
 
 /** Framework capabilities as the allocator reads them. */
 function capabilitiesOf(info: m.FrameworkInfo): FrameworkCapabilities {
@@ -341,7 +343,7 @@ export class Master {
     if (fw.streamId !== streamId) {
       throw new ApiError(`Mesos-Stream-Id: ${JSON.stringify(streamId)} does not match the stream of framework ${fw.id}`, 400);
     }
-    this.counters.inc(`messages_${call.type.toLowerCase()}`);
+    this.counters.inc(MESSAGE_COUNTERS.of(call.type));
     switch (call.type) {
       case "TEARDOWN":
         this.removeFramework(fw, "teardown");
@@ -606,7 +608,7 @@ export class Master {
       const state = fw.partitionAware ? "TASK_DROPPED" : "TASK_LOST";
       for (const task of tasksOf(accept)) {
         this.sendMasterUpdate(fw, { taskId: task.task_id.value, state, agentId: task.agent_id.value, reason: "REASON_INVALID_OFFERS", message: problem });
-        this.counters.inc(`task_state_${state}`);
+        this.counters.inc(TASK_STATE_COUNTERS.of(state));
       }
       this.log.warn({ frameworkId: fw.id, problem }, "ACCEPT refused: invalid offers");
       return;
@@ -621,7 +623,7 @@ export class Master {
       const state = fw.partitionAware ? "TASK_DROPPED" : "TASK_LOST";
       for (const task of tasksOf(accept)) {
         this.sendMasterUpdate(fw, { taskId: task.task_id.value, state, agentId, reason: "REASON_AGENT_DISCONNECTED", message: `agent ${agentId} is not connected` });
-        this.counters.inc(`task_state_${state}`);
+        this.counters.inc(TASK_STATE_COUNTERS.of(state));
       }
       return;
     }
@@ -637,7 +639,8 @@ export class Master {
       switch (op.kind) {
         case "launch":
         case "launch_group": {
-          const failure = await this.allocateProviderResources(fw, agentId, op.tasks);
+          // Without providers there is nothing to ask: no await (a microtask and a promise) per task.
+          const failure = this.providers.length === 0 ? undefined : await this.allocateProviderResources(fw, agentId, op.tasks);
           if (failure !== undefined) {
             for (const t of op.tasks) {
               this.sendMasterUpdate(fw, { taskId: t.info.task_id.value, state: "TASK_ERROR", agentId, reason: "REASON_TASK_INVALID", message: failure });
@@ -665,14 +668,14 @@ export class Master {
               },
             });
           }
-          this.log.info({ frameworkId: fw.id, agentId, tasks: op.tasks.map((t) => t.info.task_id.value) }, "launching tasks");
+          if (this.log.isLevelEnabled("info")) this.log.info({ frameworkId: fw.id, agentId, tasks: op.tasks.map((t) => t.info.task_id.value) }, "launching tasks");
           break;
         }
         case "drop_tasks":
           for (const task of op.tasks) {
             this.sendMasterUpdate(fw, { taskId: task.task_id.value, state: op.state, agentId, reason: op.reason, message: op.message });
           }
-          this.counters.add(`task_state_${op.state}`, op.tasks.length);
+          this.counters.add(TASK_STATE_COUNTERS.of(op.state), op.tasks.length);
           this.log.warn({ frameworkId: fw.id, message: op.message }, "ACCEPT: invalid task(s)");
           break;
         case "reserve":
@@ -929,7 +932,7 @@ export class Master {
       return;
     }
     task.state = status.state;
-    this.counters.inc(`task_state_${status.state}`);
+    this.counters.inc(TASK_STATE_COUNTERS.of(status.state));
     if (!frees) return;
     this.agentTasks.get(task.agentId)?.delete(task);
     this.pendingKills.get(task.agentId)?.delete(task);
@@ -1233,7 +1236,7 @@ export class Master {
     // The status shares the task's id objects: one copy per task, not one per status.
     const agentId = raw.agent_id ?? { value: agent.id };
     const status = receivedStatus(raw, task?.info.task_id ?? raw.task_id, task?.info.agent_id.value === agentId.value ? task.info.agent_id : agentId);
-    this.hooks.masterLifecycle.taskStatus.call(status, { frameworkId, agentId: agent.id });
+    if (this.hooks.masterLifecycle.taskStatus.isUsed()) this.hooks.masterLifecycle.taskStatus.call(status, { frameworkId, agentId: agent.id });
     if (!fw) {
       if (this.isCompletedFramework(frameworkId)) {
         // Nobody will acknowledge it: tell the agent to stop the framework and stop re-sending.
@@ -1251,7 +1254,8 @@ export class Master {
     }
     this.counters.inc("valid_status_updates");
     if (task) this.setTaskState(task, status, { recover: true });
-    this.log.info({ frameworkId, taskId: status.task_id.value, state: status.state, agentId: agent.id }, "task status update");
+    // Per update: skip building the log record when info is off (the bench and busy clusters run at warn).
+    if (this.log.isLevelEnabled("info")) this.log.info({ frameworkId, taskId: status.task_id.value, state: status.state, agentId: agent.id }, "task status update");
     this.forwarder.forward(frameworkId, status as TaskStatusJson);
   }
 

@@ -73,4 +73,22 @@ describe("StatusUpdateForwarder", () => {
     forwarder.resend("f1");
     expect(sent.map((s) => s[2]).sort()).toEqual(["u1", "u2"]);
   });
+
+  it("re-sends each update at its own time, whoever else is waiting", () => {
+    forwarder.forward("f1", status("t1", "TASK_RUNNING", "u1"));
+    vi.advanceTimersByTime(300);
+    forwarder.forward("f1", status("t2", "TASK_RUNNING", "u2"));
+    vi.advanceTimersByTime(400); // t=700
+    forwarder.forward("f2", status("t3", "TASK_RUNNING", "u3"));
+    expect(forwarder.acknowledge("f1", "t1", "u1")).toBe(true);
+    sent.length = 0;
+    vi.advanceTimersByTime(599); // t=1299
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(1); // t=1300: t2's first retry
+    expect(sent).toEqual([["f1", "TASK_RUNNING", "u2"]]);
+    vi.advanceTimersByTime(400); // t=1700: t3's first retry
+    expect(sent.map((s) => s[2])).toEqual(["u2", "u3"]);
+    vi.advanceTimersByTime(1600); // t=3300: t2 again after 2000
+    expect(sent.map((s) => s[2])).toEqual(["u2", "u3", "u2"]);
+  });
 });
