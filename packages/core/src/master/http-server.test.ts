@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { request } from "node:http";
 import { pino } from "pino";
 import { RecordIODecoder } from "../api/recordio.js";
 import { newStatusUuid } from "./task-status.js";
@@ -227,6 +228,29 @@ describe("master HTTP API", () => {
     const health = await fetch(`${running.url}/health`);
     expect(health.status).toBe(200);
     expect(running.master.agents.size).toBe(0);
+  });
+
+  it("routes by the path as URL parsing reads it: query and dot segments dropped, escapes kept", async () => {
+    // node:http sends the target as written (fetch would normalise it first).
+    const get = (target: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${running.url}${target}`, { method: "GET" }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    expect((await get("/health")).status).toBe(200);
+    expect((await get("/health?verbose=1")).status).toBe(200);
+    expect((await get("/master/./health")).status).toBe(200);
+    expect((await get("/a/../health")).status).toBe(200);
+    expect((await get("//elsewhere/health")).status).toBe(200);
+    expect(await get("/master/%68ealth")).toEqual({ status: 404, body: "no endpoint /master/%68ealth" });
+    expect(await get("/master/nope")).toEqual({ status: 404, body: "no endpoint /master/nope" });
+    const charset = await post("/api/v1", { type: "GET_HEALTH" }, { "Content-Type": "application/json; charset=utf-8" });
+    expect(charset.status).toBe(200);
   });
 
   it("answers operator calls and 501 for ones it does not implement", async () => {
