@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
-import { LAUNCHER_SCRIPT, SUPERVISOR_NAME, supervisorRequest } from "./supervisor.js";
+import { LAUNCHER_SOURCE } from "./launcher-script.js";
+import { EXIT_FILE, launchRequest, SUPERVISOR_NAME, type TaskExec } from "./supervisor.js";
 
-/** What a supervisor reports once the task is forked. */
+/** What the launcher reports once the task is started. */
 export interface Started {
   taskPid: number;
   supervisorPid: number;
-  /** Start times (clock ticks after boot) as the supervisor read them; the task's is missing if it was already gone. */
+  /** Start times (clock ticks after boot) as the launcher read them; the task's is missing if it was already gone. */
   supervisorStart: number;
   taskStart?: number;
 }
@@ -18,41 +19,40 @@ interface Pending {
 }
 
 /**
- * Talks to the launcher shell (see LAUNCHER_SCRIPT): sends supervisor requests, matches the
- * supervisors' reports to them, and passes on each "the task ended" report. Restarts the launcher
- * if it dies; supervisors already forked are not affected by that.
+ * Talks to the launcher (see LAUNCHER_SOURCE): sends launch requests, matches its reports to them,
+ * and passes on each "the task ended" report. Starts a new launcher for new tasks if it dies.
  */
 export class Launcher {
   private child: ChildProcess | undefined;
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
-  private reapTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly sh: string,
-    /** A supervisor reported its task's end (by request id) and the status it wrote to the exit file. */
+    /** The launcher reported a task's end (by request id) and the status it wrote to the exit file. */
     private readonly onEnded: (id: number, status: number) => void,
-    /** A supervisor answered a request nobody waits for any more: its task's process group. */
+    /** The launcher answered a request nobody waits for any more: the task's process group. */
     private readonly onStray: (taskPid: number) => void,
     /** True while containers launched through us run: their end is reported over our pipe. */
     private readonly busy: () => boolean,
+    /** The launcher (pid) died: the tasks it supervised will not report their end. */
+    private readonly onGone: (launcherPid: number) => void,
     private readonly startTimeoutMs = 60_000,
   ) {}
 
-  /** Asks for a supervisor; returns the request id (for onEnded) and when the task started. */
-  start(sandbox: string, chain: string[]): { id: number; started: Promise<Started> } {
+  /** Asks for a task to be started; returns the request id (for onEnded) and when the task started. */
+  start(sandbox: string, run: TaskExec): { id: number; started: Promise<Started> } {
     const id = ++this.seq;
     const started = new Promise<Started>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(id, `no supervisor answered within ${this.startTimeoutMs} ms`), this.startTimeoutMs);
       timer.unref();
       this.pending.set(id, { resolve, reject, timer });
     });
-    (this.launcher().stdin as Writable).write(`${supervisorRequest(id, sandbox, chain)}\n`);
+    (this.launcher().stdin as Writable).write(`${launchRequest(id, sandbox, run)}\n`);
     this.holdOpen();
     return { id, started };
   }
 
-  /** Stops the launcher (supervisors keep running). */
+  /** Lets go of the launcher: it keeps supervising the tasks it started until they end. */
   close(): void {
     this.child?.stdin?.end();
     (this.child?.stdio[3] as (Readable & { unref?: () => void }) | undefined)?.unref?.();
@@ -70,7 +70,8 @@ export class Launcher {
 
   private launcher(): ChildProcess {
     if (this.child) return this.child;
-    const child = spawn(this.sh, ["-c", LAUNCHER_SCRIPT], {
+    // Node itself, without the agent's loader or options: the launcher's program is plain CommonJS.
+    const child = spawn(process.execPath, ["-e", LAUNCHER_SOURCE, EXIT_FILE], {
       argv0: SUPERVISOR_NAME,
       detached: true,
       env: {},
@@ -97,6 +98,7 @@ export class Launcher {
       // Requests it had not forked yet get no answer: fail them after a moment for late reports.
       const waiting = [...this.pending.keys()];
       setTimeout(() => waiting.forEach((id) => this.fail(id, `the launcher ${why}`)), 1000).unref();
+      if (child.pid !== undefined) this.onGone(child.pid);
     };
     child.on("error", (e) => gone(`failed: ${e.message}`));
     child.on("exit", (code, signal) => gone(`exited (${signal ?? code})`));
@@ -109,7 +111,6 @@ export class Launcher {
     const id = Number(idText);
     if (a === "exit") {
       this.onEnded(id, Number(b));
-      this.scheduleReap();
       return;
     }
     const p = this.pending.get(id);
@@ -136,13 +137,5 @@ export class Launcher {
     this.pending.delete(id);
     this.holdOpen();
     p.reject(new Error(`process containerizer: ${why}`));
-  }
-
-  // A supervisor that just reported is about to exit; an empty request makes the launcher reap it.
-  private scheduleReap(): void {
-    this.reapTimer ??= setTimeout(() => {
-      this.reapTimer = undefined;
-      this.child?.stdin?.write("\n");
-    }, 100).unref();
   }
 }

@@ -208,35 +208,44 @@ describe("ProcessContainerizer", () => {
     await expect(pc.launch(l)).rejects.toThrow("process containerizer: cannot open stdout and stderr in the sandbox");
   });
 
-  it("keeps tasks and their reports when the launcher dies, and starts a new one for the next launch", async () => {
+  it("keeps tasks running when the launcher dies, reports their end as unrecorded, and starts a new launcher for the next launch", async () => {
     const l = launchOf({ value: "echo started; while [ ! -e go ]; do sleep 0.05; done; exit 6" });
-    await start(pc, l);
+    const { pid } = await start(pc, l);
     await until("started", () => out(l) === "started\n");
     const launchers = scanProcesses().filter((p) => p.ppid === process.pid && readFileSync(`/proc/${p.pid}/cmdline`, "latin1").startsWith("tessera-supervisor"));
     expect(launchers.length).toBe(1);
     process.kill(launchers[0]!.pid, "SIGKILL");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(members(pid!).length).toBeGreaterThan(0);
     writeFileSync(join(l.sandbox, "go"), "");
-    expect(await pc.wait(l.containerId)).toMatchObject({ exitCode: 6 });
+    // Only the launcher, the task's parent, could have seen its exit status.
+    expect(await pc.wait(l.containerId)).toMatchObject({
+      exitCode: null,
+      state: "TASK_FAILED",
+      reason: "REASON_EXECUTOR_TERMINATED",
+      message: "the task's supervisor died without recording how the task ended",
+    });
     const next = launchOf({ value: "echo again" });
     await start(pc, next);
     expect((await pc.wait(next.containerId)).state).toBe("TASK_FINISHED");
     expect(out(next)).toBe("again\n");
   });
 
-  it("keeps supervisors the launcher's children after the agent lets go, so the launcher reaps them, not pid 1", async () => {
+  it("keeps supervising after the agent lets go: the launcher stays the task's parent, reaps it, then exits", async () => {
     const own = new ProcessContainerizer();
     const l = launchOf({ value: "echo started; while [ ! -e go ]; do sleep 0.05; done" });
     const r = await start(own, l);
     await until("started", () => out(l) === "started\n");
-    const supervisor = (r.data as { supervisorPid: number }).supervisorPid;
-    const launcher = readProcStat(supervisor)!.ppid;
+    const launcher = (r.data as { supervisorPid: number }).supervisorPid;
+    expect(readProcStat(r.pid!)?.ppid).toBe(launcher);
     own.close();
     await new Promise((res) => setTimeout(res, 200));
-    expect(readProcStat(supervisor)?.ppid).toBe(launcher);
+    expect(readProcStat(r.pid!)?.ppid).toBe(launcher);
     expect(readProcStat(launcher)?.state).not.toBe("Z");
     writeFileSync(join(l.sandbox, "go"), "");
-    await until("the supervisor to be reaped", () => readProcStat(supervisor) === undefined);
-    await until("the launcher to exit", () => readProcStat(launcher) === undefined || readProcStat(launcher)!.state === "Z");
+    await until("the task to be reaped", () => readProcStat(r.pid!) === undefined);
+    expect(readFileSync(join(l.sandbox, ".tessera-exit-status"), "utf8")).toBe("0\n");
+    await until("the launcher to exit", () => readProcStat(launcher) === undefined);
   });
 
   it("refuses to launch the same container twice and to wait for one it never had", async () => {

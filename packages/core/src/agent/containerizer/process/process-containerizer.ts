@@ -59,9 +59,9 @@ interface Container extends SupervisedData {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * Runs each task as plain processes under a tiny per-task supervisor shell that survives the agent
- * (see supervisorRequest): stdout and stderr go to files in the sandbox, the task's exit status to
- * EXIT_FILE there. The task has its own process group; destroy signals the whole group.
+ * Runs each task as plain processes, started and supervised by one small launcher process that
+ * survives the agent (see LAUNCHER_SOURCE): stdout and stderr go to files in the sandbox, the task's
+ * exit status to EXIT_FILE there. The task has its own process group; destroy signals the whole group.
  */
 export class ProcessContainerizer implements Containerizer {
   readonly name = "process";
@@ -85,7 +85,6 @@ export class ProcessContainerizer implements Containerizer {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.rememberEnded = options.rememberEnded ?? 10_000;
     this.launcher = new Launcher(
-      this.tools.sh,
       (id, status) => {
         const c = this.byRequest.get(id);
         if (!c || !Number.isInteger(status)) return;
@@ -94,6 +93,10 @@ export class ProcessContainerizer implements Containerizer {
       },
       (strayPid) => this.signal(strayPid, "SIGKILL"),
       () => this.byRequest.size > 0,
+      // Its tasks may outlive it: follow their process groups from now on.
+      (launcherPid) => {
+        for (const c of this.live.values()) if (c.supervisorPid === launcherPid) void this.check(c);
+      },
     );
     this.sweeper = setInterval(() => {
       for (const c of this.live.values()) if (c.pgid !== 0 && !this.polled.has(c) && !this.supervisorAlive(c)) void this.check(c);

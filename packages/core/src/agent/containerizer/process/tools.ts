@@ -5,10 +5,6 @@ import { delimiter, join } from "node:path";
 export interface Tools {
   /** POSIX shell for the supervisor and `shell: true` commands. */
   sh: string;
-  /** util-linux setsid: the task in its own session and process group. */
-  setsid: string;
-  /** GNU env with --default-signal (coreutils >= 8.31): undo the SIGINT/SIGQUIT a shell ignores for background jobs. */
-  env: string;
   /** util-linux, only when a plan asks: nsenter (netnsPath), unshare + mount (mounts), setpriv (user). */
   nsenter?: string;
   unshare?: string;
@@ -44,7 +40,7 @@ export function findTools(given: Partial<Tools> = {}): Tools {
     return p;
   };
   const maybe = (name: keyof Tools, bin: string) => given[name] ?? which(bin);
-  const tools: Tools = { sh: given.sh ?? "/bin/sh", setsid: need("setsid", "setsid", "util-linux"), env: need("env", "env", "coreutils") };
+  const tools: Tools = { sh: given.sh ?? need("sh", "sh", "a POSIX shell") };
   for (const [name, bin] of [["nsenter", "nsenter"], ["unshare", "unshare"], ["mount", "mount"], ["setpriv", "setpriv"], ["bash", "bash"]] as const) {
     const p = maybe(name, bin);
     if (p) tools[name] = p;

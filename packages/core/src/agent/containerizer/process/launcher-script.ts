@@ -1,0 +1,96 @@
+// The launcher's own program: plain CommonJS run with `node -e` (no loader, no TypeScript), so it
+// starts the same from sources and from dist. Kept as text because it runs in its own process.
+
+/**
+ * One small Node process per containerizer: the parent and supervisor of every task it starts.
+ *
+ * It reads one JSON request per line on stdin ({id, sandbox, file, argv0, args, env}) and spawns the
+ * task directly: its own session and process group (setsid; the group id is its pid), default
+ * signal handlers, exactly the given environment, the sandbox as working directory, stdout and
+ * stderr appended to files there. One exec per task: Node does in the child what setsid, env and a
+ * supervisor shell did with three. It reports "<id> <task pid> <own pid> <own start> [<task start>]"
+ * on fd 3 (start times in clock ticks after boot, from /proc), or "<id> ! <why>" when the task cannot
+ * start. When the task exits it kills what is left of its group (a container ends whole), writes
+ * the status (128+N for signal N, as a shell reports it) to the exit file in the sandbox, and reports
+ * "<id> exit <status>".
+ *
+ * It ignores SIGPIPE (Node's default), so a dead agent never kills it; when the agent closes its
+ * stdin (or dies) it keeps supervising until its last task ends, then exits: tasks outlive an agent
+ * restart and their statuses are still recorded, and the launcher, their parent, reaps them.
+ */
+export const LAUNCHER_SOURCE = String.raw`"use strict";
+const { spawn } = require("node:child_process");
+const { closeSync, openSync, readFileSync, writeFileSync, writeSync } = require("node:fs");
+const { constants } = require("node:os");
+const { join } = require("node:path");
+const exitFile = process.argv[1];
+let reporting = true;
+const say = (line) => {
+  if (!reporting) return;
+  try { writeSync(3, line + "\n"); } catch { reporting = false; }
+};
+const startOf = (pid) => {
+  try {
+    const t = readFileSync("/proc/" + pid + "/stat", "latin1");
+    return t.slice(t.lastIndexOf(")") + 2).split(" ")[19] || "";
+  } catch { return ""; }
+};
+const self = startOf(process.pid);
+let running = 0;
+let listening = true;
+const done = () => { if (!listening && running === 0) process.exit(0); };
+function start(r) {
+  let out, err;
+  try {
+    out = openSync(join(r.sandbox, "stdout"), "a");
+    err = openSync(join(r.sandbox, "stderr"), "a");
+  } catch {
+    if (out !== undefined) closeSync(out);
+    say(r.id + " ! cannot open stdout and stderr in the sandbox");
+    return;
+  }
+  let child;
+  try {
+    child = spawn(r.file, r.args, { argv0: r.argv0, cwd: r.sandbox, env: r.env, detached: true, stdio: ["ignore", out, err] });
+  } catch (e) {
+    say(r.id + " ! cannot start the task: " + e.message);
+    return;
+  } finally {
+    closeSync(out);
+    closeSync(err);
+  }
+  if (child.pid === undefined) {
+    child.once("error", (e) => say(r.id + " ! cannot start the task: " + e.message));
+    return;
+  }
+  running++;
+  child.on("error", () => {});
+  const pid = child.pid;
+  say(r.id + " " + pid + " " + process.pid + " " + self + " " + startOf(pid));
+  child.once("exit", (code, signal) => {
+    const status = signal ? 128 + constants.signals[signal] : code;
+    try { process.kill(-pid, "SIGKILL"); } catch {}
+    try { writeFileSync(join(r.sandbox, exitFile), status + "\n"); } catch {}
+    say(r.id + " exit " + status);
+    running--;
+    done();
+  });
+}
+let buf = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (d) => {
+  buf += d;
+  let nl;
+  while ((nl = buf.indexOf("\n")) >= 0) {
+    const line = buf.slice(0, nl);
+    buf = buf.slice(nl + 1);
+    if (line === "") continue;
+    let r;
+    try { r = JSON.parse(line); } catch { continue; }
+    start(r);
+  }
+});
+const stop = () => { listening = false; done(); };
+process.stdin.on("end", stop);
+process.stdin.on("error", stop);
+`;
