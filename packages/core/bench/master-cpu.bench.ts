@@ -62,16 +62,19 @@ async function setUp() {
 }
 type Setup = Awaited<ReturnType<typeof setUp>>;
 
-/** Launches and finishes `tasks` tasks; returns the master's CPU µs spent on them. */
-async function launch(s: Setup, tasks: number, next: { seq: number }): Promise<number> {
+/**
+ * Launches and finishes one round of tasks (an offer's worth on every agent); returns the master's
+ * CPU µs in each phase of the round (allocate, accept, updates and acknowledgements).
+ */
+async function round(s: Setup, tasks: number, next: { seq: number }): Promise<number[]> {
   const { master } = s.kit;
   const framework_id = { value: s.frameworkId };
-  let cpu = 0;
+  const phases: number[] = [];
   const timed = async (fn: () => unknown) => {
     const t = process.cpuUsage();
     await fn();
     const d = process.cpuUsage(t);
-    cpu += d.user + d.system;
+    phases.push(d.user + d.system);
   };
   const sched = (bodies: Buffer[]) => timed(async () => {
     for (const b of bodies) await master.schedulerCall(parseSchedulerCall(b) as never, s.streamId);
@@ -85,7 +88,7 @@ async function launch(s: Setup, tasks: number, next: { seq: number }): Promise<n
   ];
 
   let launched = 0;
-  while (launched < tasks) {
+  {
     await timed(() => master.allocate());
     const offers = s.fwSink.take().flatMap((e: Json) => (e.type === "OFFERS" ? e.offers.offers : []));
     const accepts: Buffer[] = [];
@@ -124,19 +127,31 @@ async function launch(s: Setup, tasks: number, next: { seq: number }): Promise<n
     }
     for (const a of s.agents) a.sink.take();
   }
-  return cpu;
+  if (launched !== tasks) throw new Error(`master-cpu bench: launched ${launched} of ${tasks} tasks in a round`);
+  return phases;
 }
 
-/** Best of a few batches: on a shared machine the least disturbed batch is the closest to the cost. */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * The sum over phases of each phase's median across rounds: on a shared machine a whole run's
+ * CPU time swings by a third with the neighbours' load, a phase's median much less (GC pauses,
+ * which land in any phase, stay in it).
+ */
 export async function run(): Promise<void> {
-  const tasks = Number(process.env.MASTER_CPU_TASKS ?? 10_000);
+  const rounds = Number(process.env.MASTER_CPU_ROUNDS ?? 30);
+  const perRound = AGENTS * PER_OFFER;
   const s = await setUp();
   const next = { seq: 0 };
   try {
-    await launch(s, 6_000, next); // JIT, allocator caches
-    let best = Infinity;
-    for (let i = 0; i < 5; i++) best = Math.min(best, (await launch(s, tasks, next)) / tasks);
-    console.log(`e2e: master_cpu_us_per_task=${best.toFixed(1)} mode=in_process tasks=${tasks}`);
+    for (let i = 0; i < 5; i++) await round(s, perRound, next); // JIT, allocator caches
+    const samples: number[][] = [];
+    for (let i = 0; i < rounds; i++) samples.push(await round(s, perRound, next));
+    const phases = samples[0]!.map((_, phase) => median(samples.map((r) => r[phase]!)) / perRound);
+    const us = phases.reduce((a, b) => a + b, 0);
+    // Per phase: allocate, accept, RUNNING updates, their acks, FINISHED updates, their acks.
+    const detail = process.env.MASTER_CPU_PHASES ? ` phases=${phases.map((p) => p.toFixed(1)).join("/")}` : "";
+    console.log(`e2e: master_cpu_us_per_task=${us.toFixed(1)} mode=in_process tasks=${rounds * perRound}${detail}`);
   } finally {
     s.kit.master.stop();
   }

@@ -2,6 +2,7 @@
 // operation checks that need the master's state). The stateless half runs in parseSchedulerCall.
 import type * as m from "../api/mesos/index.js";
 import type { Accept } from "../api/scheduler/call.js";
+import { acceptResources } from "../api/scheduler/validate-operations.js";
 import { ResourceError, Resources } from "../resources/index.js";
 import type { OfferRecord } from "./records.js";
 
@@ -75,7 +76,8 @@ class Invalid extends Error {}
 function readResources(json: readonly m.Resource[] | undefined, at: string, offeredRoles: readonly string[]): Resources {
   let res: Resources;
   try {
-    res = Resources.fromJSON(json ?? [], at);
+    // The call's validation read these same arrays already: take its result.
+    res = json === undefined ? Resources.empty() : acceptResources(json, at);
   } catch (e) {
     if (e instanceof ResourceError) throw new Invalid(e.message);
     throw e;
@@ -124,8 +126,9 @@ export function planAccept(accept: Accept, offers: readonly OfferRecord[], state
         resources = resources.plus(readResources(executor.resources, `${executorAt}.resources`, offeredRoles));
       }
     }
-    const role = rolesOf(resources)[0] ?? offeredRoles[0] ?? "*";
-    if (rolesOf(resources).length > 1) throw new Invalid(`${at}.resources: a task's resources must all be allocated to one role`);
+    const roles = rolesOf(resources);
+    const role = roles[0] ?? offeredRoles[0] ?? "*";
+    if (roles.length > 1) throw new Invalid(`${at}.resources: a task's resources must all be allocated to one role`);
     return { info: task, resources, role, ...(executor ? { executor } : {}), newExecutor };
   };
 

@@ -650,7 +650,8 @@ export class Master {
             break;
           }
           for (const t of op.tasks) this.addTask(fw, agent, t);
-          this.notifyAccepted(fw, agentId, op.tasks.reduce((s, t) => s.plus(t.resources), Resources.empty()));
+          // A LAUNCH has one task: its resources as they are, no sum to build per task.
+          this.notifyAccepted(fw, agentId, op.tasks.length === 1 ? op.tasks[0]!.resources : op.tasks.reduce((s, t) => s.plus(t.resources), Resources.empty()));
           if (op.kind === "launch") {
             const t = op.tasks[0]!;
             this.sendToAgent(agent, {
