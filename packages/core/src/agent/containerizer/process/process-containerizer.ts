@@ -99,7 +99,14 @@ export class ProcessContainerizer implements Containerizer {
       },
     );
     this.sweeper = setInterval(() => {
-      for (const c of this.live.values()) if (c.pgid !== 0 && !this.polled.has(c) && !this.supervisorAlive(c)) void this.check(c);
+      // Containers share their launcher: read its /proc entry once per sweep, not once per container.
+      const alive = new Map<string, boolean>();
+      for (const c of this.live.values()) {
+        if (c.pgid === 0 || this.polled.has(c)) continue;
+        const key = `${c.supervisorPid}:${c.supervisorStart}`;
+        if (!alive.has(key)) alive.set(key, this.supervisorAlive(c));
+        if (!alive.get(key)) void this.check(c);
+      }
     }, options.sweepIntervalMs ?? 10_000).unref();
   }
 
