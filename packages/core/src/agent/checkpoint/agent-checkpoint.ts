@@ -25,7 +25,7 @@ const keyOf = (frameworkId: string, taskId: string) => `${frameworkId}\u0000${ta
  *   journal.jsonl    every task it holds (TaskInfo, container, launch progress, decided outcome) and
  *                    each task's status update stream (updates and acknowledgements), as records
  * The journal is append-only with group commit (see Journal): the records a turn of the event loop
- * produces for many tasks share one write and one fdatasync, and each write resolves only once its
+ * produces for many tasks share one durable (O_DSYNC) write, and each write resolves only once its
  * record is durable, so an update is on disk before it is sent. The current state is kept here too,
  * so the journal can be rewritten to just that when it has grown.
  */

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, constants, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -115,25 +115,38 @@ describe("AgentCheckpoint", () => {
     ]);
   });
 
-  it("writes what one turn of the event loop checkpoints with one fdatasync, and resolves each write only after it", async () => {
+  it("writes what one turn of the event loop checkpoints with one synchronous write, and resolves each write only after it", async () => {
     const cp = checkpoint();
     await cp.readTasks(); // loaded and open
+    // The journal is open with O_DSYNC: a write returns only once its data is on disk.
+    const fd = readdirSync("/proc/self/fd").find((f) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${f}`) === journalFile();
+      } catch {
+        return false;
+      }
+    });
+    expect(fd).toBeDefined();
+    const flags = Number.parseInt(/^flags:\s+(\d+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"))![1]!, 8);
+    expect(flags & constants.O_DSYNC).toBe(constants.O_DSYNC);
+
     const probe = await open(join(work, "probe"), "w");
-    const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    const proto = Object.getPrototypeOf(probe) as { write: (...a: unknown[]) => Promise<unknown> };
     await probe.close();
-    let syncs = 0;
+    let writes = 0;
     let durable = 0;
-    const real = proto.datasync;
-    vi.spyOn(proto, "datasync").mockImplementation(async function (this: unknown) {
-      await real.call(this);
-      syncs++;
-      durable = syncs;
+    const real = proto.write;
+    vi.spyOn(proto, "write").mockImplementation(async function (this: unknown, ...a: unknown[]) {
+      const r = await real.apply(this, a);
+      writes++;
+      durable = writes;
+      return r;
     });
     const resolvedAfter: number[] = [];
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => cp.writeTask(task(`t${i}`)).then(() => resolvedAfter.push(durable))),
     );
-    expect(syncs).toBe(1);
+    expect(writes).toBe(1);
     expect(resolvedAfter).toEqual(Array(50).fill(1));
     expect(readFileSync(journalFile(), "utf8").trim().split("\n")).toHaveLength(50);
   });

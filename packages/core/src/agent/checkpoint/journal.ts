@@ -20,8 +20,9 @@ interface Waiter {
 
 /**
  * An append-only file of JSON lines with group commit: every record appended while the previous
- * write is on its way, or in the same turn of the event loop, goes to disk in one write and one
- * fdatasync, and each `append` resolves only once its record is durable. Hand-written: no library
+ * write is on its way, or in the same turn of the event loop, goes to disk in one write, and each
+ * `append` resolves only once its record is durable. The file is open with O_DSYNC, so that one
+ * write is as durable as a write and an fdatasync, for one trip to the thread pool instead of two. Hand-written: no library
  * does group commit over a plain file, and the agent's records are few kinds of small JSON.
  *
  * Replaying it drops a last line a crash cut short (it was never acknowledged to anyone); any other
@@ -118,8 +119,8 @@ export class Journal<R> {
     this.waiters = [];
     const fh = this.fh!;
     try {
+      // O_DSYNC: each write returns once its data (and the size that reaches it) is on disk.
       for (let at = 0; at < bytes.length; ) at += (await fh.write(bytes, at, bytes.length - at)).bytesWritten;
-      await fh.datasync();
       this.size += bytes.length;
     } catch (err) {
       // Cut off what may have reached the file, so the next group does not follow half a line.
@@ -135,7 +136,7 @@ export class Journal<R> {
     // Taken now, while nothing is queued unwritten: the snapshot is exactly what is on disk.
     const text = this.opts.snapshot().map((r) => `${JSON.stringify(r)}\n`).join("");
     await writeFileAtomic(this.path, text);
-    const fh = await open(this.path, constants.O_WRONLY | constants.O_APPEND);
+    const fh = await open(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_DSYNC);
     await this.fh?.close();
     this.fh = fh;
     this.size = this.snapshotSize = Buffer.byteLength(text);
