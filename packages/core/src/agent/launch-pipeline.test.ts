@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Containerizer, ContainerTermination } from "../hooks/index.js";
 import { AgentHarness } from "./__fixtures__/agent-harness.js";
 
@@ -9,7 +9,10 @@ describe("launch pipeline (isolation and containerization hooks)", () => {
   beforeEach(async () => {
     h = await new AgentHarness().setUp();
   });
-  afterEach(() => h.tearDown());
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await h.tearDown();
+  });
 
   it("runs prepare, launch, isolate with the pid, then cleanup after the end, and honours the plan", async () => {
     const a = await h.start();
@@ -28,6 +31,29 @@ describe("launch pipeline (isolation and containerization hooks)", () => {
     await h.master.waitFor(() => calls.includes("cleanup env"), 5000, "cleanup");
     expect(calls).toEqual(["prepare env cpus=0.1", "launched env", "isolate env number", "cleanup env"]);
     expect(await readFile(join(h.launches[0]!.sandbox, "stdout"), "utf8")).toBe("yes t env\n");
+  });
+
+  it("checkpoints a launched container ahead of its TASK_STARTING and TASK_RUNNING, in the same journal write", async () => {
+    const a = await h.start();
+    const probe = await open(join(h.workDir, "probe"), "w");
+    const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const writes: string[] = [];
+    const real = proto.write;
+    vi.spyOn(proto, "write").mockImplementation(function (this: unknown, ...args: unknown[]) {
+      if (Buffer.isBuffer(args[0])) writes.push(args[0].toString("utf8"));
+      return real.apply(this, args);
+    });
+    h.runTask(a.agentId()!, "one", { command: { value: "sleep 5" } });
+    await h.waitState("one", "TASK_RUNNING");
+    const records = (w: string) => w.trim().split("\n").map((l) => JSON.parse(l) as { type: string; task?: { launched: boolean }; update?: { status: { state: string } } });
+    const launched = writes.find((w) => records(w).some((r) => r.type === "TASK" && r.task?.launched));
+    expect(launched).toBeDefined();
+    expect(records(launched!).map((r) => (r.type === "TASK" ? `TASK launched=${r.task!.launched}` : `${r.type} ${r.update?.status.state}`))).toEqual([
+      "TASK launched=true",
+      "UPDATE TASK_STARTING",
+      "UPDATE TASK_RUNNING",
+    ]);
   });
 
   it("fails the task with REASON_CONTAINER_LAUNCH_FAILED when an isolator refuses to prepare it", async () => {

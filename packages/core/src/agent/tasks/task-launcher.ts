@@ -67,8 +67,10 @@ export class TaskLauncher {
 
   async launch(rec: TaskRecord): Promise<void> {
     const agentId = this.d.agentId();
-    const log = this.d.log.child({ taskId: rec.task.task_id.value, frameworkId: rec.frameworkId, containerId: rec.containerId });
+    // Bindings, not a child logger: a child per task costs more than the two lines it may write.
+    const who = () => ({ taskId: rec.task.task_id.value, frameworkId: rec.frameworkId, containerId: rec.containerId });
     const user = this.d.switchUser ? ((rec.task.command?.user as string | undefined) ?? rec.frameworkInfo.user) : undefined;
+    let launchedRecord: Promise<void> | undefined;
     try {
       rec.sandbox = await this.d.sandboxes.create({
         agentId,
@@ -120,10 +122,13 @@ export class TaskLauncher {
       if (pid !== undefined) rec.pid = pid;
       if (data !== undefined) rec.data = data;
       this.d.hooks.containerization.launched.call(launch, { containerizer: impl.name, ...(pid !== undefined ? { pid } : {}) });
-      await this.d.checkpoint.writeTask(checkpointOf(rec));
+      // Queued now, awaited with TASK_STARTING and TASK_RUNNING below: the journal keeps the order
+      // and they usually share its group commit; nothing about the launch leaves the agent before.
+      launchedRecord = this.d.checkpoint.writeTask(checkpointOf(rec));
+      launchedRecord.catch(() => undefined); // awaited below, or moot once the launch failed
       if (pid !== undefined) await this.d.hooks.isolation.isolate.promise(ref, pid);
     } catch (err) {
-      log.warn({ err: errText(err) }, "task launch failed");
+      this.d.log.warn({ ...who(), err: errText(err) }, "task launch failed");
       if (rec.launched && rec.impl) await this.destroyQuietly(rec, 0);
       await this.cleanup(rec);
       return await this.endUnlaunched(rec, "TASK_FAILED", `Failed to launch container: ${errText(err)}`, "REASON_CONTAINER_LAUNCH_FAILED");
@@ -131,12 +136,16 @@ export class TaskLauncher {
 
     this.watch(rec);
     this.d.hooks.agentLifecycle.taskLaunched.call(rec.task, refOf(rec, agentId));
-    log.info({ containerizer: rec.containerizer, pid: rec.pid }, "task launched");
+    this.d.log.info({ ...who(), containerizer: rec.containerizer, pid: rec.pid }, "task launched");
     try {
       // Generated back to back, so both are checkpointed in one group commit (RUNNING still leaves
       // only once STARTING is acknowledged).
       const containerStatus = await this.containerStatus(rec);
-      await Promise.all([this.d.sendStatus(rec, { state: "TASK_STARTING" }), this.d.sendStatus(rec, { state: "TASK_RUNNING", containerStatus })]);
+      await Promise.all([
+        launchedRecord,
+        this.d.sendStatus(rec, { state: "TASK_STARTING" }),
+        this.d.sendStatus(rec, { state: "TASK_RUNNING", containerStatus }),
+      ]);
     } finally {
       rec.markStarted();
     }
