@@ -1,4 +1,5 @@
-import { readFile, stat } from "node:fs/promises";
+import { statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -126,7 +127,7 @@ export class ProcessContainerizer implements Containerizer {
     const id = l.containerId;
     if (this.live.has(id) || this.ended.has(id)) throw new Error(`process containerizer: container "${id}" already exists`);
     const cmd = taskCommand(l, this.tools.sh);
-    if (!(await stat(l.sandbox).catch(() => undefined))?.isDirectory()) {
+    if (!isDirectory(l.sandbox)) {
       throw new Error(`process containerizer: sandbox ${l.sandbox} is not a directory`);
     }
     const isRoot = process.getuid?.() === 0;
@@ -397,6 +398,15 @@ export class ProcessContainerizer implements Containerizer {
     const u = lookupUser(user);
     if (!u) throw new CommandError(`user: "${user}" does not exist on this agent`);
     return { uid: u.uid, gid: u.gid };
+  }
+}
+
+// Synchronous: a stat of a directory just made costs less than a trip to the thread pool.
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 
