@@ -152,6 +152,10 @@ describe("parseSchedulerCall on bodies real clients send", () => {
     expect(decodeBytes(py.acknowledge.uuid)).toHaveLength(16);
     const docs = parseSchedulerCall(rec.DOCS_ACKNOWLEDGE) as SchedulerCallOf<"ACKNOWLEDGE">;
     expect(decodeBytes(docs.acknowledge.uuid)).toHaveLength(16);
+    // stout ignores whitespace in base64: the UUID's length is counted without it.
+    const ack = (uuid: string) => ({ framework_id: { value: "fw" }, type: "ACKNOWLEDGE", acknowledge: { agent_id: { value: "a" }, task_id: { value: "t" }, uuid } });
+    expect(() => parseSchedulerCall(ack("bHWyr0rT TyeaInyV\nAnSiTA=="))).not.toThrow();
+    expect(() => parseSchedulerCall(ack("bHWyr0rT TyeaInyV\nAnSiTAAA"))).toThrow("acknowledge.uuid: expected a 16-byte UUID, got 18 bytes");
   });
 
   it("reads RECONCILE with no tasks (implicit) and with task IDs only (explicit)", () => {
