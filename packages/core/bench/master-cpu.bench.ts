@@ -88,45 +88,43 @@ async function round(s: Setup, tasks: number, next: { seq: number }): Promise<nu
   ];
 
   let launched = 0;
-  {
-    await timed(() => master.allocate());
-    const offers = s.fwSink.take().flatMap((e: Json) => (e.type === "OFFERS" ? e.offers.offers : []));
-    const accepts: Buffer[] = [];
-    for (const offer of offers) {
-      const k = Math.min(PER_OFFER, tasks - launched);
-      launched += k;
-      const task_infos = Array.from({ length: k }, () => {
-        const id = `t${next.seq++}`;
-        return { name: id, task_id: { value: id }, agent_id: offer.agent_id, resources, command: { shell: true, value: "true" } };
-      });
-      const operations = k === 0 ? [] : [{ type: "LAUNCH", launch: { task_infos } }];
-      accepts.push(body({ framework_id, type: "ACCEPT", accept: { offer_ids: [offer.id], operations, filters: { refuse_seconds: 0 } } }));
-    }
-    await sched(accepts);
-    // RUNNING, then FINISHED once RUNNING is acknowledged, as the simulated agents do.
-    for (const state of ["TASK_RUNNING", "TASK_FINISHED"]) {
-      const updates: Buffer[] = [];
-      for (const a of s.agents) {
-        const runs = a.sink.take().filter((e: Json) => e.type === "RUN_TASK" || e.type === "STATUS_UPDATE_ACKNOWLEDGEMENT");
-        if (runs.length === 0) continue;
-        const list = runs.map((e: Json) => ({
-          framework_id,
-          status: { task_id: e.type === "RUN_TASK" ? e.run_task.task.task_id : e.status_update_acknowledgement.task_id, state, source: "SOURCE_EXECUTOR", uuid: uuid(), timestamp: Date.now() / 1000 },
-        }));
-        updates.push(body({ type: "STATUS_UPDATES", agent_id: { value: a.id }, status_updates: { updates: list } }));
-      }
-      await agentCalls(updates);
-      const acks = s.fwSink
-        .take()
-        .filter((e: Json) => e.type === "UPDATE")
-        .map((e: Json) => {
-          const st = e.update.status;
-          return body({ framework_id, type: "ACKNOWLEDGE", acknowledge: { agent_id: st.agent_id, task_id: st.task_id, uuid: st.uuid } });
-        });
-      await sched(acks);
-    }
-    for (const a of s.agents) a.sink.take();
+  await timed(() => master.allocate());
+  const offers = s.fwSink.take().flatMap((e: Json) => (e.type === "OFFERS" ? e.offers.offers : []));
+  const accepts: Buffer[] = [];
+  for (const offer of offers) {
+    const k = Math.min(PER_OFFER, tasks - launched);
+    launched += k;
+    const task_infos = Array.from({ length: k }, () => {
+      const id = `t${next.seq++}`;
+      return { name: id, task_id: { value: id }, agent_id: offer.agent_id, resources, command: { shell: true, value: "true" } };
+    });
+    const operations = k === 0 ? [] : [{ type: "LAUNCH", launch: { task_infos } }];
+    accepts.push(body({ framework_id, type: "ACCEPT", accept: { offer_ids: [offer.id], operations, filters: { refuse_seconds: 0 } } }));
   }
+  await sched(accepts);
+  // RUNNING, then FINISHED once RUNNING is acknowledged, as the simulated agents do.
+  for (const state of ["TASK_RUNNING", "TASK_FINISHED"]) {
+    const updates: Buffer[] = [];
+    for (const a of s.agents) {
+      const runs = a.sink.take().filter((e: Json) => e.type === "RUN_TASK" || e.type === "STATUS_UPDATE_ACKNOWLEDGEMENT");
+      if (runs.length === 0) continue;
+      const list = runs.map((e: Json) => ({
+        framework_id,
+        status: { task_id: e.type === "RUN_TASK" ? e.run_task.task.task_id : e.status_update_acknowledgement.task_id, state, source: "SOURCE_EXECUTOR", uuid: uuid(), timestamp: Date.now() / 1000 },
+      }));
+      updates.push(body({ type: "STATUS_UPDATES", agent_id: { value: a.id }, status_updates: { updates: list } }));
+    }
+    await agentCalls(updates);
+    const acks = s.fwSink
+      .take()
+      .filter((e: Json) => e.type === "UPDATE")
+      .map((e: Json) => {
+        const st = e.update.status;
+        return body({ framework_id, type: "ACKNOWLEDGE", acknowledge: { agent_id: st.agent_id, task_id: st.task_id, uuid: st.uuid } });
+      });
+    await sched(acks);
+  }
+  for (const a of s.agents) a.sink.take();
   if (launched !== tasks) throw new Error(`master-cpu bench: launched ${launched} of ${tasks} tasks in a round`);
   return phases;
 }
@@ -135,8 +133,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /**
  * The sum over phases of each phase's median across rounds: on a shared machine a whole run's
- * CPU time swings by a third with the neighbours' load, a phase's median much less (GC pauses,
- * which land in any phase, stay in it).
+ * CPU time swings by a third with the neighbours' load, a phase's median much less (the GC work
+ * every round does stays in; a neighbour's burst does not).
  */
 export async function run(): Promise<void> {
   const rounds = Number(process.env.MASTER_CPU_ROUNDS ?? 30);
