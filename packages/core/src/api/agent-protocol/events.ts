@@ -126,13 +126,16 @@ export function agentEventField(type: AgentEventType): string {
   return PAYLOAD[type][0];
 }
 
+// Built once: building it per event cost more than parsing the event.
+const EventType = z.object({ type: z.enum(AGENT_EVENT_TYPES) });
+
 /**
  * Validates one decoded RecordIO record of the agent's event stream (agent side).
  * Unknown event types are an error so an old agent notices a newer master.
  */
 export function parseAgentEvent(record: unknown): AgentEvent {
   const clean = dropNulls(record);
-  const base = z.object({ type: z.enum(AGENT_EVENT_TYPES) }).safeParse(clean);
+  const base = EventType.safeParse(clean);
   if (!base.success) throw new AgentProtocolError(describeZodError(base.error));
   const [field, schema] = PAYLOAD[base.data.type];
   const parsed = schema.safeParse((clean as Record<string, unknown>)[field] ?? {});
