@@ -35,6 +35,11 @@ export abstract class BasePool implements Pool {
   abstract holds(holder: string): boolean;
   abstract status(): PoolStatus;
 
+  /** status() of any pool: its identity and scope, with what the kind adds (counts, holders, blocks). */
+  protected describe(state: Pick<PoolStatus, "total" | "used" | "holders"> & Record<string, unknown>): PoolStatus {
+    return { kind: this.kind, name: this.name, resource: this.resource, roles: this.roles ?? "*", ...state };
+  }
+
   allocate(holder: string, part: Resources): void {
     const problem = this.check(holder, part);
     if (problem !== undefined) throw new Error(problem);

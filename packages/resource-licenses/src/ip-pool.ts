@@ -91,16 +91,12 @@ export class IpPool extends BasePool {
   }
 
   status(): PoolStatus {
-    return {
-      kind: this.kind,
-      name: this.name,
-      resource: this.resource,
-      roles: this.roles ?? "*",
+    return this.describe({
       total: this.addresses.length,
       used: this.#holderOf.size,
       blocks: this.#describe,
       holders: [...this.#held].map(([holder, addresses]) => ({ holder, amount: addresses.length, addresses })),
-    };
+    });
   }
 }
 

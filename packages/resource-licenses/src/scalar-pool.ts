@@ -74,14 +74,10 @@ export abstract class ScalarPool extends BasePool {
   }
 
   status(): PoolStatus {
-    return {
-      kind: this.kind,
-      name: this.name,
-      resource: this.resource,
-      roles: this.roles ?? "*",
+    return this.describe({
       total: this.capacity(),
       used: this.used(),
       holders: [...this.#held].map(([holder, m]) => ({ holder, amount: unmilli(m) })),
-    };
+    });
   }
 }
