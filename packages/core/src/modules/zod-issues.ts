@@ -63,3 +63,20 @@ export function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>, root: Re
   }
   return lines;
 }
+
+/**
+ * Parses stored JSON text (a checkpoint, a registry record: untrusted input) and checks it with
+ * `schema`; what is wrong goes to `refuse` as one line ("not JSON (...)" or the issues), which
+ * makes the caller's error naming the file or key.
+ */
+export function parseStoredJson<S extends z.ZodType>(text: string, schema: S, refuse: (problem: string) => Error): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw refuse(`not JSON (${(err as Error).message})`);
+  }
+  const parsed = schema.safeParse(json, { reportInput: true });
+  if (!parsed.success) throw refuse(describeIssues(parsed.error.issues).join("; "));
+  return parsed.data;
+}

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { AgentInfo } from "../api/agent-protocol/common.js";
 import type * as m from "../api/mesos/index.js";
 import type { MasterRegistry, RecoveredState } from "../master/registry-port.js";
-import { describeIssues } from "../modules/zod-issues.js";
+import { parseStoredJson } from "../modules/zod-issues.js";
 import { RegistryCorruptError, RegistryError } from "./errors.js";
 import { PrefixedStorage } from "./prefixed-storage.js";
 import { AgentRecordSchema, FrameworkRecordSchema, type AgentRecord, type FrameworkRecord } from "./records.js";
@@ -232,13 +232,5 @@ function failoverMs(info: m.FrameworkInfo): number {
 }
 
 function decode<S extends z.ZodType>(key: string, text: string, schema: S): z.output<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new RegistryCorruptError(key, `not JSON (${(err as Error).message})`);
-  }
-  const parsed = schema.safeParse(json, { reportInput: true });
-  if (!parsed.success) throw new RegistryCorruptError(key, describeIssues(parsed.error.issues).join("; "));
-  return parsed.data;
+  return parseStoredJson(text, schema, (problem) => new RegistryCorruptError(key, problem));
 }

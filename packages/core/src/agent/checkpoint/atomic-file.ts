@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { z } from "zod";
-import { describeIssues } from "../../modules/zod-issues.js";
+import { parseStoredJson } from "../../modules/zod-issues.js";
 
 /** A checkpoint file that cannot be read back; the message names the file. */
 export class CheckpointError extends Error {
@@ -63,27 +63,23 @@ export async function syncDir(dir: string): Promise<void> {
 
 /** Reads `path` as JSON validated by `schema`; undefined when the file does not exist. */
 export async function readJsonFile<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S> | undefined> {
-  let text: string;
+  const text = await readCheckpointText(path);
+  return text === undefined ? undefined : parseJson(path, text, schema);
+}
+
+/** A checkpoint file's text; undefined when it does not exist yet, a CheckpointError when it cannot be read. */
+export async function readCheckpointText(path: string): Promise<string | undefined> {
   try {
-    text = await readFile(path, "utf8");
+    return await readFile(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new CheckpointError(path, `unreadable (${(err as Error).message})`);
   }
-  return parseJson(path, text, schema);
 }
 
 /** Parses checkpoint text; `where` goes into the error (a path, or path:line). */
 export function parseJson<S extends z.ZodType>(where: string, text: string, schema: S): z.output<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CheckpointError(where, `not JSON (${(err as Error).message})`);
-  }
-  const parsed = schema.safeParse(json, { reportInput: true });
-  if (!parsed.success) throw new CheckpointError(where, describeIssues(parsed.error.issues).join("; "));
-  return parsed.data;
+  return parseStoredJson(text, schema, (problem) => new CheckpointError(where, problem));
 }
 
 /** Entries of `dir`, or none when it does not exist yet (nothing was checkpointed there). */

@@ -1,8 +1,7 @@
 import { constants } from "node:fs";
-import { open, readFile, type FileHandle } from "node:fs/promises";
-import { dirname } from "node:path";
+import { open, type FileHandle } from "node:fs/promises";
 import type { z } from "zod";
-import { CheckpointError, parseJson, syncDir, writeFileAtomic } from "./atomic-file.js";
+import { parseJson, readCheckpointText, writeFileAtomic } from "./atomic-file.js";
 
 export interface JournalOptions<R> {
   /** Checks each line read back (a file on disk is untrusted input); what it accepts must be an R. */
@@ -27,7 +26,7 @@ interface Waiter {
  *
  * Replaying it drops a last line a crash cut short (it was never acknowledged to anyone); any other
  * bad line is a CheckpointError naming the file and line. When it has grown well past the state it
- * describes, it is rewritten from `snapshot()` atomically (temp file, fsync, rename, fsync dir).
+ * describes, it is rewritten from `snapshot()` atomically (writeFileAtomic: temp file, fsync, rename, fsync dir).
  */
 export class Journal<R> {
   private fh: FileHandle | undefined;
@@ -51,13 +50,8 @@ export class Journal<R> {
 
   /** Reads every record in the file, oldest first; none when it does not exist yet. */
   async read(): Promise<R[]> {
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw new CheckpointError(this.path, `unreadable (${(err as Error).message})`);
-    }
+    const text = await readCheckpointText(this.path);
+    if (text === undefined) return [];
     const rows = text.split("\n");
     rows.pop(); // "" after the last newline, or a line a crash cut short
     return rows.map((row, i) => parseJson(`${this.path}:${i + 1}`, row, this.opts.schema) as R);
@@ -140,6 +134,5 @@ export class Journal<R> {
     await this.fh?.close();
     this.fh = fh;
     this.size = this.snapshotSize = Buffer.byteLength(text);
-    await syncDir(dirname(this.path));
   }
 }
