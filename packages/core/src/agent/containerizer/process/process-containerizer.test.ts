@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { CheckpointedContainer, ContainerLaunch } from "../../../hooks/containerizer.js";
 import type { TaskLike } from "../../../hooks/types.js";
-import { ProcessContainerizer } from "./process-containerizer.js";
+import { ProcessContainerizer, type ProcessContainerizerOptions } from "./process-containerizer.js";
 import { readProcStat, scanProcesses } from "./procfs.js";
 
 const root = mkdtempSync(join(tmpdir(), "tessera-process-"));
@@ -73,8 +73,15 @@ const checkpointOf = (l: ContainerLaunch, r: { pid?: number; data?: Record<strin
 
 const isRoot = process.getuid?.() === 0;
 
-describe("ProcessContainerizer", () => {
-  const pc = new ProcessContainerizer({ pollIntervalMs: 50 });
+/** The pid of the launcher that started a task, from the launch's checkpoint data. */
+const launcherOf = (r: { data?: Record<string, unknown> }) => (r.data as { supervisorPid: number }).supervisorPid;
+
+// Both ways the launcher starts tasks: posix_spawn (the addon, built here) and fork (no addon).
+describe.each<[string, ProcessContainerizerOptions]>([
+  ["by posix_spawn", {}],
+  ["by fork, without the spawn addon", { spawnAddon: false }],
+])("ProcessContainerizer starting tasks %s", (_, mode) => {
+  const pc = new ProcessContainerizer({ pollIntervalMs: 50, ...mode });
 
   it("runs a shell command with stdout in the sandbox and finishes", async () => {
     const l = launchOf({ value: "echo hi; echo oops >&2" });
@@ -202,6 +209,44 @@ describe("ProcessContainerizer", () => {
     );
   });
 
+  it("runs its launcher with the addon only when it has one", async () => {
+    const l = launchOf({ value: "true" });
+    const cmdline = readFileSync(`/proc/${launcherOf(await start(pc, l))}/cmdline`, "latin1").split("\0");
+    await pc.wait(l.containerId);
+    expect(cmdline[0]).toBe("tessera-supervisor");
+    if (mode.spawnAddon === false) expect(cmdline.at(-2)).toBe("");
+    else expect(cmdline.at(-2)).toMatch(/\/tessera_spawn\.node$/);
+  });
+
+  it("fails the launch of a missing executable, naming it", async () => {
+    const l = launchOf({ shell: false, value: "/no/such/program", arguments: ["program"] });
+    await expect(pc.launch(l)).rejects.toThrow(
+      mode.spawnAddon === false ? "cannot start the task: spawn /no/such/program ENOENT" : "cannot start the task: posix_spawn /no/such/program: No such file or directory",
+    );
+  });
+
+  it("looks a bare executable up in the task's PATH", async () => {
+    const bin = join(root, `bin-${++seq}`);
+    mkdirSync(bin);
+    writeFileSync(join(bin, "only-here"), "#!/bin/sh\necho found\n", { mode: 0o755 });
+    const l = launchOf({ shell: false, value: "only-here", environment: { variables: [{ name: "PATH", value: `/usr/bin:${bin}` }] } });
+    await start(pc, l);
+    expect((await pc.wait(l.containerId)).state).toBe("TASK_FINISHED");
+    expect(out(l)).toBe("found\n");
+  });
+
+  it("gives the task stdin from /dev/null, its two output files and no other descriptor", async () => {
+    const l = launchOf({ value: "exec sleep 1000" });
+    const { pid } = await start(pc, l);
+    await until("sleep to run", () => readFileSync(`/proc/${pid}/cmdline`, "latin1").startsWith("sleep"));
+    const fds = Object.fromEntries(readdirSync(`/proc/${pid}/fd`).map((fd) => [fd, readlinkSync(`/proc/${pid}/fd/${fd}`)]));
+    const std = { 0: "/dev/null", 1: join(l.sandbox, "stdout"), 2: join(l.sandbox, "stderr") };
+    // fork() passes on whatever the launcher inherited without close-on-exec (vitest leaves a pipe).
+    if (mode.spawnAddon === false) expect(fds).toMatchObject(std);
+    else expect(fds).toEqual(std);
+    await pc.destroy(l.containerId, 0);
+  });
+
   it("says so when the supervisor cannot open stdout in the sandbox", async () => {
     const l = launchOf({ value: "true" });
     mkdirSync(join(l.sandbox, "stdout"));
@@ -210,11 +255,11 @@ describe("ProcessContainerizer", () => {
 
   it("keeps tasks running when the launcher dies, reports their end as unrecorded, and starts a new launcher for the next launch", async () => {
     const l = launchOf({ value: "echo started; while [ ! -e go ]; do sleep 0.05; done; exit 6" });
-    const { pid } = await start(pc, l);
+    const r = await start(pc, l);
+    const pid = r.pid;
     await until("started", () => out(l) === "started\n");
-    const launchers = scanProcesses().filter((p) => p.ppid === process.pid && readFileSync(`/proc/${p.pid}/cmdline`, "latin1").startsWith("tessera-supervisor"));
-    expect(launchers.length).toBe(1);
-    process.kill(launchers[0]!.pid, "SIGKILL");
+    expect(readFileSync(`/proc/${launcherOf(r)}/cmdline`, "latin1")).toMatch(/^tessera-supervisor\0/);
+    process.kill(launcherOf(r), "SIGKILL");
     await new Promise((r) => setTimeout(r, 300));
     expect(members(pid!).length).toBeGreaterThan(0);
     writeFileSync(join(l.sandbox, "go"), "");
@@ -232,7 +277,7 @@ describe("ProcessContainerizer", () => {
   });
 
   it("keeps supervising after the agent lets go: the launcher stays the task's parent, reaps it, then exits", async () => {
-    const own = new ProcessContainerizer();
+    const own = new ProcessContainerizer(mode);
     const l = launchOf({ value: "echo started; while [ ! -e go ]; do sleep 0.05; done" });
     const r = await start(own, l);
     await until("started", () => out(l) === "started\n");
@@ -253,6 +298,22 @@ describe("ProcessContainerizer", () => {
     await start(pc, l);
     await expect(pc.launch(l)).rejects.toThrow(`container "${l.containerId}" already exists`);
     await expect(pc.wait("nope")).rejects.toThrow('unknown container "nope"');
+  });
+});
+
+describe("ProcessContainerizer with a spawn addon that will not load", () => {
+  it("warns once and starts tasks by fork()", async () => {
+    const warnings: string[] = [];
+    const addon = join(root, "missing.node");
+    const pc = new ProcessContainerizer({ spawnAddon: addon, warn: (m) => warnings.push(m) });
+    for (const word of ["one", "two"]) {
+      const l = launchOf({ value: `echo ${word}` });
+      await start(pc, l);
+      expect((await pc.wait(l.containerId)).state).toBe("TASK_FINISHED");
+      expect(out(l)).toBe(`${word}\n`);
+    }
+    expect(warnings).toEqual([`process containerizer: cannot load @tessera/spawn-native (Cannot find module '${addon}'); starting tasks by fork() (slower)`]);
+    pc.close();
   });
 });
 

@@ -16,6 +16,7 @@ import { lostTermination, parseExitFile, terminationOf } from "./exit-status.js"
 import { prepareMounts } from "./mounts.js";
 import { bootId, clockTicks, pageSize, readProcStat, scanProcesses, type ProcStat } from "./procfs.js";
 import { Launcher } from "./launcher.js";
+import { findSpawnAddon, type SpawnAddon } from "./spawn-addon.js";
 import { EXIT_FILE, taskChain } from "./supervisor.js";
 import { findTools, type Tools } from "./tools.js";
 
@@ -28,7 +29,16 @@ export interface ProcessContainerizerOptions {
   tools?: Partial<Tools>;
   /** Ended containers remembered for late wait()/destroy() calls. Default 10 000. */
   rememberEnded?: number;
+  /**
+   * Path of @tessera/spawn-native's addon, with which the launcher starts tasks by posix_spawn;
+   * false to fork() them instead. Default: the installed package's addon, if it was built.
+   */
+  spawnAddon?: string | false;
+  /** Where operator warnings go (each message once per process). Default: process.emitWarning. */
+  warn?: (message: string) => void;
 }
+
+const warned = new Set<string>();
 
 /** What launch returns as `data`, checkpointed by the agent and handed back to recover(). */
 const SupervisedData = z.object({
@@ -85,6 +95,14 @@ export class ProcessContainerizer implements Containerizer {
     this.tools = findTools(options.tools);
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.rememberEnded = options.rememberEnded ?? 10_000;
+    const addon: SpawnAddon =
+      options.spawnAddon === false ? { why: "turned off" } : options.spawnAddon !== undefined ? { path: options.spawnAddon } : findSpawnAddon();
+    const warnOnce = (message: string) => {
+      if (warned.has(message)) return;
+      warned.add(message);
+      (options.warn ?? process.emitWarning)(message);
+    };
+    if (addon.path === undefined && options.spawnAddon !== false) warnOnce(`process containerizer: ${addon.why}; starting tasks by fork() (slower)`);
     this.launcher = new Launcher(
       (id, status) => {
         const c = this.byRequest.get(id);
@@ -98,6 +116,8 @@ export class ProcessContainerizer implements Containerizer {
       (launcherPid) => {
         for (const c of this.live.values()) if (c.supervisorPid === launcherPid) void this.check(c);
       },
+      addon,
+      warnOnce,
     );
     this.sweeper = setInterval(() => {
       // Containers share their launcher: read its /proc entry once per sweep, not once per container.
