@@ -100,7 +100,8 @@ export class ProcessContainerizer implements Containerizer {
     const warnOnce = (message: string) => {
       if (warned.has(message)) return;
       warned.add(message);
-      (options.warn ?? process.emitWarning)(message);
+      if (options.warn) options.warn(message);
+      else process.emitWarning(message);
     };
     if (addon.path === undefined && options.spawnAddon !== false) warnOnce(`process containerizer: ${addon.why}; starting tasks by fork() (slower)`);
     this.launcher = new Launcher(
