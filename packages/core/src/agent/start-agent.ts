@@ -85,7 +85,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
   const attributes: AttributeJson[] = opts.attributes ? parseAttributes(opts.attributes) : [];
 
   const parts = opts.parts ?? {};
-  const containerizer = parts.containerizer ?? new ProcessContainerizer();
+  const containerizer = parts.containerizer ?? new ProcessContainerizer({ warn: (message) => log.warn(message) });
   const sandboxes = parts.sandboxes ?? new SandboxDirectories(workDir);
   const files: SandboxFiles = parts.files ?? { read: readSandboxFile, browse };
 
