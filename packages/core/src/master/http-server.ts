@@ -42,14 +42,22 @@ class HttpError extends Error {
   }
 }
 
+// Answers carry Content-Length, as Mesos's do: writeHead() without it makes node:http chunk the body.
 function text(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...headers });
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body), ...headers });
   res.end(body);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "Content-Type": "application/json" });
-  res.end(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** 202 Accepted with an empty body (Content-Length: 0, not an empty chunked body). */
+function accepted(res: ServerResponse): void {
+  res.statusCode = 202;
+  res.end();
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -138,7 +146,7 @@ export function createMasterHandler(options: MasterHttpOptions): (req: IncomingM
       throw new HttpError(400, "Mesos-Stream-Id: header missing; every call but SUBSCRIBE must carry the stream id SUBSCRIBE answered with");
     }
     await master.schedulerCall(call, streamId);
-    res.writeHead(202).end();
+    accepted(res);
   };
 
   const agent: Handler = async (req, res) => {
@@ -155,7 +163,7 @@ export function createMasterHandler(options: MasterHttpOptions): (req: IncomingM
       return;
     }
     await master.agentCall(call);
-    res.writeHead(202).end();
+    accepted(res);
   };
 
   const operator: Handler = async (req, res) => {
@@ -219,7 +227,7 @@ export function createMasterHandler(options: MasterHttpOptions): (req: IncomingM
     "/metrics": {
       GET: async (_req, res) => {
         const body = await options.promRegistry.metrics();
-        res.writeHead(200, { "Content-Type": options.promRegistry.contentType });
+        res.writeHead(200, { "Content-Type": options.promRegistry.contentType, "Content-Length": Buffer.byteLength(body) });
         res.end(body);
       },
     },
