@@ -1,8 +1,8 @@
 // The bench's framework: subscribes over the v1 scheduler API, fills every offer with small
 // tasks until N are launched, acknowledges every update, and times the batch.
 import { performance } from "node:perf_hooks";
-import type { Pool } from "undici";
-import { openStream, post, type EventStream, type Json } from "./e2e-http.js";
+import type { CallConnection } from "./e2e-connection.js";
+import { openStream, type EventStream, type Json } from "./e2e-http.js";
 
 const PATH = "/api/v1/scheduler";
 
@@ -43,7 +43,7 @@ export class BenchFramework {
 
   constructor(
     private readonly origin: string,
-    private readonly calls: Pool,
+    private readonly calls: CallConnection,
   ) {}
 
   async subscribe(name: string): Promise<void> {
@@ -132,7 +132,7 @@ export class BenchFramework {
   }
 
   private call(body: Json): Promise<void> {
-    return post(this.calls, PATH, { framework_id: { value: this.frameworkId }, ...body }, { "mesos-stream-id": this.streamId }).catch((e: unknown) => {
+    return this.calls.post(PATH, { framework_id: { value: this.frameworkId }, ...body }, { "mesos-stream-id": this.streamId }).catch((e: unknown) => {
       this.fail?.(e instanceof Error ? e : new Error(String(e)));
     });
   }

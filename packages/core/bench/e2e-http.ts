@@ -1,21 +1,9 @@
-// HTTP plumbing shared by the end-to-end bench's simulated framework and agents: pooled JSON
-// POSTs and RecordIO event streams, as lean as undici allows so the client side is not the bottleneck.
+// HTTP plumbing shared by the end-to-end bench's simulated framework and agents: RecordIO event
+// streams (calls go through CallConnection).
 import { Pool } from "undici";
 import { RecordIODecoder } from "../src/api/index.js";
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** One keep-alive pool per origin; calls from the framework and agents share it. */
-export function pool(origin: string, connections = 32): Pool {
-  return new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
-}
-
-/** A call that must be accepted (202 or 200); anything else rejects naming the call and the answer. */
-export async function post(p: Pool, path: string, body: Json, headers: Record<string, string> = {}): Promise<void> {
-  const res = await p.request({ method: "POST", path, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  const text = await res.body.text();
-  if (res.statusCode !== 202 && res.statusCode !== 200) throw new Error(`${path} ${body.type}: ${res.statusCode} ${text}`);
-}
 
 export interface EventStream {
   headers: Record<string, string | string[] | undefined>;

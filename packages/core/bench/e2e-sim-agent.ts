@@ -3,9 +3,9 @@
 // once, FINISHED as soon as RUNNING is acknowledged (the real agent's one-update-in-flight rule).
 // Like the real agent, it sends the updates that became ready in one turn of the event loop together.
 import { randomBytes } from "node:crypto";
-import type { Pool } from "undici";
 import { AGENT_PROTOCOL_PATH } from "../src/api/agent-protocol/index.js";
-import { openStream, post, type EventStream, type Json } from "./e2e-http.js";
+import { CallConnection } from "./e2e-connection.js";
+import { openStream, type EventStream, type Json } from "./e2e-http.js";
 
 // Unique 16-byte ids without a CSPRNG call per update (randomBytes was a tenth of the client's CPU):
 // a random 8-byte prefix per process and a counter.
@@ -22,15 +22,18 @@ export class SimAgent {
   /** uuid of the RUNNING update → what to send once it is acknowledged. */
   private readonly awaitingAck = new Map<string, { frameworkId: string; taskId: string }>();
   private ready: Json[] = [];
+  /** Its own connection, as each agent has. */
+  private readonly calls: CallConnection;
   readonly errors: string[] = [];
 
   constructor(
     private readonly origin: string,
-    private readonly calls: Pool,
     private readonly hostname: string,
     private readonly port: number,
     private readonly resources: Json[],
-  ) {}
+  ) {
+    this.calls = new CallConnection(origin);
+  }
 
   async register(): Promise<void> {
     let registered!: () => void;
@@ -82,12 +85,13 @@ export class SimAgent {
   }
 
   private send(body: Json): void {
-    post(this.calls, AGENT_PROTOCOL_PATH, body).catch((err: unknown) => {
+    this.calls.post(AGENT_PROTOCOL_PATH, body).catch((err: unknown) => {
       if (this.errors.length < 10) this.errors.push(err instanceof Error ? err.message : String(err));
     });
   }
 
   close(): void {
     this.stream?.close();
+    this.calls.close();
   }
 }
