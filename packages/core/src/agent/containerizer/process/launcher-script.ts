@@ -26,9 +26,18 @@ const { constants } = require("node:os");
 const { join } = require("node:path");
 const exitFile = process.argv[1];
 let reporting = true;
+// What one turn reports leaves in one write: a batch of launch requests (one ACCEPT's tasks) is
+// answered at once, so the agent sends their updates together instead of waking once per task.
+let reports = "";
+const flush = () => {
+  const text = reports;
+  reports = "";
+  if (!reporting || text === "") return;
+  try { writeSync(3, text); } catch { reporting = false; }
+};
 const say = (line) => {
-  if (!reporting) return;
-  try { writeSync(3, line + "\n"); } catch { reporting = false; }
+  if (reports === "") process.nextTick(flush);
+  reports += line + "\n";
 };
 let addon;
 try {
@@ -45,7 +54,7 @@ const startOf = (pid) => {
 const self = startOf(process.pid);
 let running = 0;
 let listening = true;
-const done = () => { if (!listening && running === 0) process.exit(0); };
+const done = () => { if (!listening && running === 0) { flush(); process.exit(0); } };
 const started = (r, pid) => {
   running++;
   say(r.id + " " + pid + " " + process.pid + " " + self + " " + startOf(pid));

@@ -52,7 +52,14 @@ export class Launcher {
       timer.unref();
       this.pending.set(id, { resolve, reject, timer });
     });
-    (this.launcher().stdin as Writable).write(`${launchRequest(id, sandbox, run)}\n`);
+    const stdin = this.launcher().stdin as Writable;
+    // Requests of one turn (one ACCEPT's tasks) go in one write, so the launcher starts them as a
+    // batch and answers them together.
+    if (!stdin.writableCorked) {
+      stdin.cork();
+      process.nextTick(() => stdin.uncork());
+    }
+    stdin.write(`${launchRequest(id, sandbox, run)}\n`);
     this.holdOpen();
     return { id, started };
   }
