@@ -26,21 +26,39 @@ function cpuSeconds(pid: number): number | undefined {
 }
 const sysconfTicks = 100; // USER_HZ: 100 on every Linux architecture Node runs on
 
+/** CPU seconds all CPUs of the machine spent busy so far (user, nice, system, irq, softirq), from /proc/stat. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const [user, nice, system, , , irq, softirq] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.split(/\s+/).slice(1).map(Number);
+    return (user! + nice! + system! + irq! + softirq!) / sysconfTicks;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Runs one measured batch. Besides the rate, reports the master's CPU time per task: on a machine
  * shared with other work the rate depends on how much CPU the master got, the CPU cost does not.
  */
-async function measure(mode: string, master: NodeProcess, batch: () => Promise<LaunchRun>): Promise<string> {
+async function measure(mode: string, master: NodeProcess, batch: () => Promise<LaunchRun>, agent?: NodeProcess): Promise<string> {
   const cpu0 = cpuSeconds(master.pid);
+  const agent0 = agent && cpuSeconds(agent.pid);
+  const machine0 = machineBusySeconds();
   const own0 = process.cpuUsage();
   const r = await batch();
   const cpu1 = cpuSeconds(master.pid);
+  const agent1 = agent && cpuSeconds(agent.pid);
+  const machine1 = machineBusySeconds();
   const own = process.cpuUsage(own0);
   if (r.failed > 0) throw new Error(`e2e ${mode}: ${r.failed} of ${r.tasks} tasks did not finish, e.g. ${r.firstFailure}`);
   const cpu = cpu0 !== undefined && cpu1 !== undefined ? ` master_cpu_us_per_task=${Math.round(((cpu1 - cpu0) * 1e6) / r.tasks)}` : "";
   // The bench's own framework and simulated agents share the 2 cores with the master.
   const client = ` client_cpu_us_per_task=${Math.round((own.user + own.system) / r.tasks)}`;
-  return `e2e: launch_per_second=${Math.round(r.tasks / r.seconds)} mode=${mode} tasks=${r.tasks}${cpu}${client}`;
+  const perTask = (name: string, a?: number, b?: number) => (a !== undefined && b !== undefined ? ` ${name}=${Math.round(((b - a) * 1e6) / r.tasks)}` : "");
+  // The agent's own process (not its launcher or tasks), and everything the machine did meanwhile
+  // (with the process containerizer: the tasks' exec too, which no process above accounts for).
+  const rest = perTask("agent_cpu_us_per_task", agent0, agent1) + perTask("machine_cpu_us_per_task", machine0, machine1);
+  return `e2e: launch_per_second=${Math.round(r.tasks / r.seconds)} mode=${mode} tasks=${r.tasks}${cpu}${client}${rest}`;
 }
 
 async function withMaster<T>(dir: string, fn: (master: NodeProcess) => Promise<T>): Promise<T> {
@@ -88,8 +106,8 @@ async function processes(dir: string, tasks: number): Promise<string> {
       const shape = { cpus: 0.1, mem: 32, command: "true", perOffer: 100 };
       // As for noop: after 100 tasks the master's and agent's compiler threads still took ~40% of
       // their CPU per task; after 500 about half of that.
-      await measure("process warm-up", master, () => fw.run(Math.min(500, tasks), shape));
-      const result = await measure("process", master, () => fw.run(tasks, shape));
+      await measure("process warm-up", master, () => fw.run(Math.min(500, tasks), shape), agent);
+      const result = await measure("process", master, () => fw.run(tasks, shape), agent);
       await fw.close();
       calls.close();
       return result;
