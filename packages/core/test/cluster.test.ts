@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, type Cluster } from "./cluster.js";
+import { eventually } from "./support/eventually.js";
 import { postScheduler, scalar, scalarIn, taskInfo, V1Framework, type Json } from "./v1-framework.js";
 
 const RETRY_MS = 300;
@@ -68,14 +69,6 @@ async function offersFromEveryAgent(fw: V1Framework): Promise<Map<string, Json>>
     for (const o of await fw.nextOffers()) byAgent.set(o.agent_id.value, o);
   }
   return byAgent;
-}
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string | (() => string)): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(typeof what === "string" ? what : what());
-    await sleep(20);
-  }
 }
 
 /** Pids of live (not zombie) processes in a process group, from /proc. */
@@ -153,7 +146,7 @@ describe("a master and two agents in separate processes", () => {
     expect(final.state).toBe("TASK_KILLED");
     expect(liveMembers(pgid)).toEqual([]);
     // Zombies are reaped by init a moment later; then the group does not exist at all.
-    await until(() => !groupExists(pgid), 5000, `process group ${pgid} still exists`);
+    await eventually(`process group ${pgid} to end`, () => !groupExists(pgid), { timeoutMs: 5000, intervalMs: 20 });
     await done(fw);
   });
 
@@ -194,7 +187,7 @@ describe("a master and two agents in separate processes", () => {
         }
       });
     }
-    await until(() => total >= 16, 30_000, () => `only ${total} tasks launched`);
+    await eventually(() => `16 tasks to launch (${total} so far)`, () => total >= 16, { timeoutMs: 30_000, intervalMs: 20 });
     await sleep(300); // a few more cycles: nothing more may fit
     expect(failures).toEqual([]);
     expect(total).toBe(16);
@@ -230,7 +223,7 @@ describe("a master and two agents in separate processes", () => {
       }
     });
     await fw.decline([offers.get(other!)!], 0);
-    await until(() => firstBack !== undefined, 10_000, "the declined agent was never offered again");
+    await eventually("the declined agent to be offered again", () => firstBack !== undefined, { timeoutMs: 10_000, intervalMs: 20 });
     const gap = firstBack! - declinedAt;
     expect(gap).toBeGreaterThanOrEqual(1900);
     expect(gap).toBeLessThan(2000 + 3000);

@@ -2,6 +2,7 @@
 // and restarted, while every task is counted — in the frameworks' updates, in reconciliation
 // and as live processes in /proc.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { eventually } from "../support/eventually.js";
 import { FaultCluster, masterState, sleep, taskProcesses, type FrameworkProc, type Json } from "./harness.js";
 
 const totals = { started: 0, lost: 0, duplicated: 0, orphaned: 0 };
@@ -50,15 +51,7 @@ function orphans(fw: FrameworkProc, ids: string[]): number {
   return n;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await fn();
-    if (r !== undefined) return r;
-    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
+const POLL = { timeoutMs: 20_000, intervalMs: 100 };
 
 const agentsOf = (fw: FrameworkProc) => {
   const m = new Map<string, string>();
@@ -130,14 +123,18 @@ describe("fault injection with real processes", () => {
       frozen.signal("SIGCONT");
     }
     // Back: it re-registers; the aware framework learns by reconciliation (as in Mesos).
-    await waitFor("agent re-registered", async () => ((await masterState(cluster!.master.url)).slaves as Json[]).some((s) => s.id === frozen.agentId && s.active) || undefined);
-    await waitFor("aware tasks RUNNING again", async () => {
-      const answers = await aware.reconcile(6);
-      return answers.filter((s) => paOn.includes(s.task_id.value)).every((s) => s.state === "TASK_RUNNING") || undefined;
-    });
+    await eventually("agent re-registered", async () => ((await masterState(cluster!.master.url)).slaves as Json[]).some((s) => s.id === frozen.agentId && s.active), POLL);
+    await eventually(
+      "aware tasks RUNNING again",
+      async () => {
+        const answers = await aware.reconcile(6);
+        return answers.filter((s) => paOn.includes(s.task_id.value)).every((s) => s.state === "TASK_RUNNING");
+      },
+      POLL,
+    );
     expect(countRunning(aware, paIds)).toMatchObject({ running: 6, duplicated: 0 });
     // The plain framework was told LOST: those tasks must not run on unseen.
-    await waitFor("LOST tasks killed on the agent", () => (npOn.every((id) => !taskProcesses().has(`${plain.frameworkId}/${id}`)) ? true : undefined), 15_000);
+    await eventually("LOST tasks killed on the agent", () => npOn.every((id) => !taskProcesses().has(`${plain.frameworkId}/${id}`)), { ...POLL, timeoutMs: 15_000 });
     expect(orphans(plain, npOn)).toBe(0);
     expect(countRunning(plain, npElsewhere)).toMatchObject({ running: npElsewhere.length, duplicated: 0 });
   }, 120_000);
@@ -160,10 +157,14 @@ describe("fault injection with real processes", () => {
       await fw.until((ls) => (ls.filter((l) => l.type === "SUBSCRIBED").length >= 2 ? true : undefined), 20_000, `${fw.opts.name} resubscribed`);
       expect(fw.lines.filter((l) => l.type === "SUBSCRIBED").map((l) => l.subscribed.framework_id.value)).toEqual([fw.frameworkId, fw.frameworkId]);
     }
-    await waitFor("both agents re-registered", async () => {
-      const s = await masterState(cluster!.master.url);
-      return (s.slaves as Json[]).filter((x) => x.active).length === 2 ? s : undefined;
-    });
+    await eventually(
+      "both agents re-registered",
+      async () => {
+        const s = await masterState(cluster!.master.url);
+        return (s.slaves as Json[]).filter((x) => x.active).length === 2 ? s : undefined;
+      },
+      POLL,
+    );
     for (const [fw, ids] of [[a, aIds], [b, bIds]] as const) {
       const answers = await fw.reconcile(ids.length);
       expect(answers.map((s) => `${s.task_id.value}:${s.state}`).sort()).toEqual(ids.map((id) => `${id}:TASK_RUNNING`).sort());
@@ -190,7 +191,7 @@ describe("fault injection with real processes", () => {
     expect(answers.map((s) => s.state)).toEqual(Array(5).fill("TASK_RUNNING"));
     expect(countRunning(back, kIds, [keeper])).toEqual({ running: 5, lost: 0, duplicated: 0 });
 
-    await waitFor("leaver's tasks killed on the agent", () => (lIds.every((id) => !taskProcesses().has(`${leaver.frameworkId}/${id}`)) ? true : undefined), 15_000);
+    await eventually("leaver's tasks killed on the agent", () => lIds.every((id) => !taskProcesses().has(`${leaver.frameworkId}/${id}`)), { ...POLL, timeoutMs: 15_000 });
     expect(orphans(leaver, lIds)).toBe(0);
     const state = await masterState(cluster.master.url);
     const removed = (state.completed_frameworks as Json[]).find((f) => f.id === leaver.frameworkId);

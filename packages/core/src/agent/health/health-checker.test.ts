@@ -4,6 +4,7 @@ import { createServer as createTcpServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { eventually } from "../../../test/support/eventually.js";
 import type * as m from "../../api/mesos/index.js";
 import { HealthChecker, healthPolicy, type HealthPolicy } from "./health-checker.js";
 import { HealthCheckError, probeFor } from "./probes.js";
@@ -25,13 +26,7 @@ function watch(policy: HealthPolicy, probe: Parameters<typeof probeFor>[0] | ((s
   return { checker, changes, killed: () => killed };
 }
 
-async function until(what: string, pred: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const POLL = { timeoutMs: 5000, intervalMs: 10 };
 
 async function httpServer(status: { code: number }): Promise<number> {
   const server: Server = createServer((req, res) => res.writeHead(req.url === "/health" ? status.code : 404).end());
@@ -45,10 +40,10 @@ describe("task health checks", () => {
     const status = { code: 200 };
     const port = await httpServer(status);
     const w = watch(FAST, { type: "HTTP", http: { protocol: "TCP" as never, port, path: "/health" } } as m.HealthCheck);
-    await until("healthy", () => w.changes.length === 1);
+    await eventually("healthy", () => w.changes.length === 1, POLL);
     expect(w.changes[0]![0]).toBe(true);
     status.code = 503;
-    await until("killed", () => w.killed() !== undefined);
+    await eventually("killed", () => w.killed() !== undefined, POLL);
     expect(w.changes.map(([h]) => h)).toEqual([true, false]);
     expect(w.killed()).toMatch(/3 consecutive health checks; last: GET http:\/\/127\.0\.0\.1:\d+\/health answered 503/);
   });
@@ -59,7 +54,7 @@ describe("task health checks", () => {
     const http = probeFor({ type: "HTTP", http: { protocol: "TCP" as never, port, path: "/health" } } as m.HealthCheck, {});
     // fail, fail, pass, fail, fail, pass ...: never three in a row
     const w = watch({ ...FAST, intervalMs: 5 }, (s) => (++n % 3 === 0 ? http(s) : Promise.reject(new Error("down"))));
-    await until("many checks", () => n >= 12);
+    await eventually("many checks", () => n >= 12, POLL);
     expect(w.killed()).toBeUndefined();
     expect(w.checker.consecutiveFailures).toBeLessThan(3);
   });
@@ -69,9 +64,9 @@ describe("task health checks", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as AddressInfo).port;
     const w = watch(FAST, { type: "TCP", tcp: { protocol: "TCP" as never, port } } as m.HealthCheck);
-    await until("healthy", () => w.changes.length === 1);
+    await eventually("healthy", () => w.changes.length === 1, POLL);
     await new Promise<void>((r) => server.close(() => r()));
-    await until("killed", () => w.killed() !== undefined);
+    await eventually("killed", () => w.killed() !== undefined, POLL);
     expect(w.changes.map(([h]) => h)).toEqual([true, false]);
     expect(w.changes[1]![1]).toMatch(new RegExp(`TCP connect to 127.0.0.1:${port} failed`));
   });
@@ -85,7 +80,7 @@ describe("task health checks", () => {
     await writeFile(join(dir, "ready"), "");
     await expect(probe(new AbortController().signal)).resolves.toBeUndefined();
     const hung = watch({ ...FAST, timeoutMs: 100, consecutiveFailures: 1 }, { type: "COMMAND", command: { value: "sleep 30" } } as m.HealthCheck);
-    await until("killed", () => hung.killed() !== undefined);
+    await eventually("killed", () => hung.killed() !== undefined, POLL);
     expect(hung.killed()).toMatch(/timed out after 0.1 s/);
   });
 
@@ -96,9 +91,9 @@ describe("task health checks", () => {
     expect(w.changes).toEqual([]);
     expect(w.killed()).toBeUndefined();
     ok = true;
-    await until("healthy", () => w.changes.length === 1);
+    await eventually("healthy", () => w.changes.length === 1, POLL);
     ok = false;
-    await until("killed", () => w.killed() !== undefined);
+    await eventually("killed", () => w.killed() !== undefined, POLL);
     expect(w.changes.map(([h]) => h)).toEqual([true, false]);
   });
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { eventually } from "../../../../test/support/eventually.js";
 import type { CheckpointedContainer, ContainerLaunch } from "../../../hooks/containerizer.js";
 import type { TaskLike } from "../../../hooks/types.js";
 import { ProcessContainerizer, type ProcessContainerizerOptions } from "./process-containerizer.js";
@@ -50,13 +51,7 @@ async function start(pc: ProcessContainerizer, l: ContainerLaunch) {
 
 const out = (l: ContainerLaunch, file = "stdout") => readFileSync(join(l.sandbox, file), "utf8");
 
-async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const POLL = { timeoutMs: 10_000, intervalMs: 20 };
 
 /** Processes of the group that are not zombies. */
 const members = (pgid: number) => scanProcesses().filter((p) => p.pgid === pgid && p.state !== "Z");
@@ -153,7 +148,7 @@ describe.each<[string, ProcessContainerizerOptions]>([
   it("destroys a task that exits on SIGTERM without waiting out the grace period", async () => {
     const l = launchOf({ value: "echo ready; sleep 1000" });
     const { pid } = await start(pc, l);
-    await until("ready", () => out(l) === "ready\n");
+    await eventually("ready", () => out(l) === "ready\n", POLL);
     const t0 = Date.now();
     await pc.destroy(l.containerId, 20_000);
     expect(Date.now() - t0).toBeLessThan(10_000);
@@ -164,7 +159,7 @@ describe.each<[string, ProcessContainerizerOptions]>([
   it("kills a task that ignores SIGTERM with SIGKILL once the grace period is over", async () => {
     const l = launchOf({ value: "trap '' TERM; echo ready; while :; do sleep 0.1; done" });
     const { pid } = await start(pc, l);
-    await until("ready", () => out(l) === "ready\n");
+    await eventually("ready", () => out(l) === "ready\n", POLL);
     const t0 = Date.now();
     await pc.destroy(l.containerId, 500);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
@@ -175,7 +170,7 @@ describe.each<[string, ProcessContainerizerOptions]>([
   it("leaves none of the task's children behind, destroyed or ended", async () => {
     const killed = launchOf({ value: "sleep 1000 & sleep 1000 & echo ready; wait" });
     const a = await start(pc, killed);
-    await until("ready", () => out(killed) === "ready\n");
+    await eventually("ready", () => out(killed) === "ready\n", POLL);
     expect(members(a.pid!).length).toBe(3);
     await pc.destroy(killed.containerId, 1000);
     expect(members(a.pid!)).toEqual([]);
@@ -183,13 +178,13 @@ describe.each<[string, ProcessContainerizerOptions]>([
     const exited = launchOf({ value: "sleep 1000 & exit 0" });
     const b = await start(pc, exited);
     expect((await pc.wait(exited.containerId)).state).toBe("TASK_FINISHED");
-    await until("the group to be gone", () => members(b.pid!).length === 0, 2000);
+    await eventually("the group to be gone", () => members(b.pid!).length === 0, { ...POLL, timeoutMs: 2000 });
   });
 
   it("measures the task's group from /proc", async () => {
     const l = launchOf({ value: "echo ready; while :; do :; done" });
     await start(pc, l);
-    await until("ready", () => out(l) === "ready\n");
+    await eventually("ready", () => out(l) === "ready\n", POLL);
     await new Promise((r) => setTimeout(r, 300));
     const u = await pc.usage(l.containerId);
     expect(u.processes).toBe(1);
@@ -238,7 +233,7 @@ describe.each<[string, ProcessContainerizerOptions]>([
   it("gives the task stdin from /dev/null, its two output files and no other descriptor", async () => {
     const l = launchOf({ value: "exec sleep 1000" });
     const { pid } = await start(pc, l);
-    await until("sleep to run", () => readFileSync(`/proc/${pid}/cmdline`, "latin1").startsWith("sleep"));
+    await eventually("sleep to run", () => readFileSync(`/proc/${pid}/cmdline`, "latin1").startsWith("sleep"), POLL);
     const fds = Object.fromEntries(readdirSync(`/proc/${pid}/fd`).map((fd) => [fd, readlinkSync(`/proc/${pid}/fd/${fd}`)]));
     const std = { 0: "/dev/null", 1: join(l.sandbox, "stdout"), 2: join(l.sandbox, "stderr") };
     // fork() passes on whatever the launcher inherited without close-on-exec (vitest leaves a pipe).
@@ -257,7 +252,7 @@ describe.each<[string, ProcessContainerizerOptions]>([
     const l = launchOf({ value: "echo started; while [ ! -e go ]; do sleep 0.05; done; exit 6" });
     const r = await start(pc, l);
     const pid = r.pid;
-    await until("started", () => out(l) === "started\n");
+    await eventually("started", () => out(l) === "started\n", POLL);
     expect(readFileSync(`/proc/${launcherOf(r)}/cmdline`, "latin1")).toMatch(/^tessera-supervisor\0/);
     process.kill(launcherOf(r), "SIGKILL");
     await new Promise((r) => setTimeout(r, 300));
@@ -280,7 +275,7 @@ describe.each<[string, ProcessContainerizerOptions]>([
     const own = new ProcessContainerizer(mode);
     const l = launchOf({ value: "echo started; while [ ! -e go ]; do sleep 0.05; done" });
     const r = await start(own, l);
-    await until("started", () => out(l) === "started\n");
+    await eventually("started", () => out(l) === "started\n", POLL);
     const launcher = (r.data as { supervisorPid: number }).supervisorPid;
     expect(readProcStat(r.pid!)?.ppid).toBe(launcher);
     own.close();
@@ -288,9 +283,9 @@ describe.each<[string, ProcessContainerizerOptions]>([
     expect(readProcStat(r.pid!)?.ppid).toBe(launcher);
     expect(readProcStat(launcher)?.state).not.toBe("Z");
     writeFileSync(join(l.sandbox, "go"), "");
-    await until("the task to be reaped", () => readProcStat(r.pid!) === undefined);
+    await eventually("the task to be reaped", () => readProcStat(r.pid!) === undefined, POLL);
     expect(readFileSync(join(l.sandbox, ".tessera-exit-status"), "utf8")).toBe("0\n");
-    await until("the launcher to exit", () => readProcStat(launcher) === undefined);
+    await eventually("the launcher to exit", () => readProcStat(launcher) === undefined, POLL);
   });
 
   it("refuses to launch the same container twice and to wait for one it never had", async () => {
@@ -322,7 +317,7 @@ describe("ProcessContainerizer after an agent restart", () => {
     const before = new ProcessContainerizer();
     const l = launchOf({ value: "echo started; while [ ! -e go ]; do sleep 0.05; done; exit 7" });
     const r = await start(before, l);
-    await until("started", () => out(l) === "started\n");
+    await eventually("started", () => out(l) === "started\n", POLL);
 
     const after = new ProcessContainerizer({ pollIntervalMs: 50 });
     expect(await after.recover([checkpointOf(l, r)])).toEqual([{ containerId: l.containerId, running: true }]);
@@ -346,7 +341,7 @@ describe("ProcessContainerizer after an agent restart", () => {
     const before = new ProcessContainerizer();
     const l = launchOf({ value: "sleep 1000 & echo ready; sleep 1000" });
     const r = await start(before, l);
-    await until("ready", () => out(l) === "ready\n");
+    await eventually("ready", () => out(l) === "ready\n", POLL);
     const after = new ProcessContainerizer({ pollIntervalMs: 50 });
     await after.recover([checkpointOf(l, r)]);
     await after.destroy(l.containerId, 1000);
@@ -363,7 +358,7 @@ describe("ProcessContainerizer after an agent restart", () => {
   it("does not take a later process group that got the task's id for the task", async () => {
     const stranger = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
     groups.add(stranger.pid!);
-    await until("the stranger to start", () => members(stranger.pid!).length === 1);
+    await eventually("the stranger to start", () => members(stranger.pid!).length === 1, POLL);
     const l = launchOf({ value: "true" });
     const data = { supervisorPid: stranger.pid! + 100_000, supervisorStart: 1, pgid: stranger.pid!, taskStart: 1, bootId: readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() };
     const after = new ProcessContainerizer({ pollIntervalMs: 50 });
@@ -396,7 +391,7 @@ describe("ProcessContainerizer after an agent restart", () => {
       agent.on("exit", (code) => reject(new Error(`agent exited early with ${code}`)));
     });
     groups.add(launched.pid);
-    await until("started", () => out(l) === "started\n");
+    await eventually("started", () => out(l) === "started\n", POLL);
     const dead = new Promise((r) => agent.on("exit", r));
     agent.kill("SIGKILL");
     await dead;
@@ -415,13 +410,7 @@ describe.runIf(isRoot || process.env.TESSERA_SYSTEM_TESTS === "1")("ProcessConta
 
   it("joins the plan's network namespace", async () => {
     const holder = spawn("unshare", ["--net", "sleep", "60"], { stdio: "ignore" });
-    await until("the namespace holder", () => {
-      try {
-        return readlinkSync(`/proc/${holder.pid}/ns/net`) !== readlinkSync("/proc/self/ns/net");
-      } catch {
-        return false;
-      }
-    });
+    await eventually("the namespace holder", () => readlinkSync(`/proc/${holder.pid}/ns/net`) !== readlinkSync("/proc/self/ns/net"), POLL);
     try {
       const netnsPath = `/proc/${holder.pid}/ns/net`;
       const l = launchOf({ value: "readlink /proc/self/ns/net" }, { plan: { env: {}, mounts: [], labels: {}, netnsPath } });
