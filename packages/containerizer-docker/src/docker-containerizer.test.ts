@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CheckpointedContainer, ContainerLaunch } from "@tessera/core";
+import { eventually } from "@tessera/testkit";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -12,9 +13,9 @@ import {
   dockerPrerequisites,
   freePort,
   IMAGE,
+  POLL,
   readSandbox,
   sandboxRoot,
-  until,
 } from "./__fixtures__/docker-env.js";
 import { DockerContainerizer } from "./docker-containerizer.js";
 import { DockerTaskError, ImagePullError } from "./errors.js";
@@ -84,7 +85,7 @@ describe.skipIf(!run)("DockerContainerizer on a real Engine", () => {
   it("a container that honours SIGTERM ends well within its grace period", async () => {
     const l = await dockerLaunch(root, agentId, { command: { value: "trap 'echo bye; exit 0' TERM; echo up; while true; do sleep 0.1; done" } });
     await dz.launch(l);
-    await until("the trap to be installed", async () => (await readSandbox(l, "stdout")).includes("up"));
+    await eventually("the trap to be installed", async () => (await readSandbox(l, "stdout")).includes("up"), POLL);
     const started = Date.now();
     await dz.destroy(l.containerId, 20_000);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -101,10 +102,14 @@ describe.skipIf(!run)("DockerContainerizer on a real Engine", () => {
     });
     const { pid } = await dz.launch(l);
     expect(pid).toBeGreaterThan(0);
-    const body = await until("httpd to answer", async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/index.html`);
-      return res.ok ? res.text() : undefined;
-    });
+    const body = await eventually(
+      "httpd to answer",
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/index.html`);
+        return res.ok ? res.text() : undefined;
+      },
+      POLL,
+    );
     expect(body).toBe("hello-from-bridge\n");
     const stats = await dz.usage(l.containerId);
     expect(stats.mem_total_bytes).toBeGreaterThan(0);
@@ -157,7 +162,7 @@ describe.skipIf(!run)("DockerContainerizer on a real Engine", () => {
         command: { value: "echo before; until [ -f $MESOS_SANDBOX/go ]; do sleep 0.1; done; echo after; exit 4" },
       });
       const { data } = await first.launch(l);
-      await until("the first line", async () => (await readSandbox(l, "stdout")).includes("before"));
+      await eventually("the first line", async () => (await readSandbox(l, "stdout")).includes("before"), POLL);
       first.close(); // the agent dies; the container keeps running
 
       const second = new DockerContainerizer({}, { docker });
@@ -178,10 +183,10 @@ describe.skipIf(!run)("DockerContainerizer on a real Engine", () => {
       const removed = await dockerLaunch(root, agentId, { command: { value: "sleep 60" } });
       const a = await first.launch(quick);
       const b = await first.launch(removed);
-      await until("the early line", async () => (await readSandbox(quick, "stdout")) === "early\n");
+      await eventually("the early line", async () => (await readSandbox(quick, "stdout")) === "early\n", POLL);
       first.close();
       await writeFile(join(quick.sandbox, "go"), "");
-      await until("the quick container to exit", async () => !(await docker.getContainer(`tessera-${quick.containerId}`).inspect()).State.Running);
+      await eventually("the quick container to exit", async () => !(await docker.getContainer(`tessera-${quick.containerId}`).inspect()).State.Running, POLL);
       await docker.getContainer(`tessera-${removed.containerId}`).remove({ force: true });
 
       const second = new DockerContainerizer({}, { docker });

@@ -7,10 +7,10 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunningMaster } from "@tessera/core";
-import { sigkill, spawnAgent as spawnTestAgent } from "@tessera/testkit";
+import { eventually, sigkill, spawnAgent as spawnTestAgent } from "@tessera/testkit";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanup, containersOf, dockerPrerequisites, freePort, IMAGE, until } from "../src/__fixtures__/docker-env.js";
+import { cleanup, containersOf, dockerPrerequisites, freePort, IMAGE, POLL } from "../src/__fixtures__/docker-env.js";
 import { identityLabels, LABELS } from "../src/labels.js";
 import { masterTaskState, sandboxFile, sandboxOf, startTestMaster } from "./fixtures/cluster.js";
 import { TestFramework } from "./fixtures/framework.js";
@@ -72,7 +72,7 @@ describe.skipIf(!run)("agent SIGKILLed while a Docker task runs", () => {
     expect(mine.find((c) => c.Labels[LABELS.containerId] === containerId)?.State).toBe("running");
 
     agent = await spawnAgent(args);
-    await until("the orphan to be removed", async () => !(await containersOf(engine, agentId!)).some((c) => c.Labels[LABELS.containerId] === orphanId), 20_000);
+    await eventually("the orphan to be removed", async () => !(await containersOf(engine, agentId!)).some((c) => c.Labels[LABELS.containerId] === orphanId), { ...POLL, timeoutMs: 20_000 });
     expect(await masterTaskState(master.url, taskId)).toBe("TASK_RUNNING");
     await writeFile(join(await sandboxOf(workDir, containerId), "release"), "");
 

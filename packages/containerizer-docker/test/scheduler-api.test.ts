@@ -3,9 +3,10 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { AgentHandle, RunningMaster } from "@tessera/core";
+import { eventually } from "@tessera/testkit";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanup, containersOf, dockerPrerequisites, freePort, IMAGE, until } from "../src/__fixtures__/docker-env.js";
+import { cleanup, containersOf, dockerPrerequisites, freePort, IMAGE, POLL } from "../src/__fixtures__/docker-env.js";
 import { LABELS } from "../src/labels.js";
 import { sandboxFile, sandboxOf, startTestAgent, startTestMaster } from "./fixtures/cluster.js";
 import { TestFramework } from "./fixtures/framework.js";
@@ -57,10 +58,14 @@ describe.skipIf(!run)("Docker tasks through the v1 scheduler API", () => {
       container: docker({ network: "BRIDGE", port_mappings: [{ host_port: ports[0]!, container_port: 80 }] }),
     }));
     await fw.waitForState(task.task_id.value, "TASK_RUNNING");
-    const body = await until("the mapped port to answer", async () => {
-      const res = await fetch(`http://127.0.0.1:${hostPort}/index.html`);
-      return res.ok ? res.text() : undefined;
-    });
+    const body = await eventually(
+      "the mapped port to answer",
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${hostPort}/index.html`);
+        return res.ok ? res.text() : undefined;
+      },
+      POLL,
+    );
     expect(body).toBe("served-by-tessera\n");
     // The agent's monitoring endpoint reads the Engine's stats through the containerizer.
     const monitor = (await (await fetch(`${agent.url}/monitor/statistics`)).json()) as Array<{ executor_id: string; statistics: Record<string, number> }>;
@@ -89,7 +94,7 @@ describe.skipIf(!run)("Docker tasks through the v1 scheduler API", () => {
       kill_policy: { grace_period: { nanoseconds: 1_500_000_000 } },
     }));
     await fw.waitForState(task.task_id.value, "TASK_RUNNING");
-    await until("the trap", async () => (await sandboxFile(agentDir, await fw.containerIdOf(task.task_id.value), "stdout")).includes("ready"));
+    await eventually("the trap", async () => (await sandboxFile(agentDir, await fw.containerIdOf(task.task_id.value), "stdout")).includes("ready"), POLL);
     const asked = Date.now();
     await fw.client.kill(task.task_id.value, task.agent_id.value);
     const end = await fw.waitForEnd(task.task_id.value);

@@ -91,15 +91,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** How these tests poll the Engine and containers with `eventually` from @tessera/testkit. */
+export const POLL = { timeoutMs: 15_000, intervalMs: 100 };
 
 /** Containers an agent id owns on the Engine. */
 export async function containersOf(docker: Docker, agentId: string): Promise<Docker.ContainerInfo[]> {
