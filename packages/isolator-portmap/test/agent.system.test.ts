@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMaster, type RunningMaster } from "@tessera/core";
-import { binary, checkPrerequisites, root, sigkill, spawnAgent as spawnTestAgent } from "@tessera/testkit";
+import { binary, checkPrerequisites, eventually, root, sigkill, spawnAgent as spawnTestAgent } from "@tessera/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Testbed } from "../src/__fixtures__/testbed.js";
 import { PortFramework } from "./fixtures/framework.js";
@@ -28,14 +28,7 @@ const serve = (port: number, name: string) => `exec ${process.execPath} ${NET_TO
 
 const spawnAgent = (args: string[]) => spawnTestAgent(AGENT_MAIN, args, ROOT);
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const POLL = { timeoutMs: 20_000, intervalMs: 200 };
 
 describe.skipIf(!run)("tasks on an agent with the port mapping isolator loaded from its config", () => {
   let bed: Testbed;
@@ -82,7 +75,7 @@ describe.skipIf(!run)("tasks on an agent with the port mapping isolator loaded f
     await fw!.launch("web-2", 31002, serve(31002, "web-2"));
     const running = await fw!.waitForState("web-1", "TASK_RUNNING");
     await fw!.waitForState("web-2", "TASK_RUNNING");
-    await until("both tasks to listen", async () => (await reply(31001)) === "web-1" && (await reply(31002)) === "web-2");
+    await eventually("both tasks to listen", async () => (await reply(31001)) === "web-1" && (await reply(31002)) === "web-2", POLL);
     const infos = (running.container_status as { network_infos?: Array<{ ip_addresses?: unknown[] }> }).network_infos;
     expect(infos?.[0]?.ip_addresses).toEqual([{ ip_address: bed.hostIp, protocol: "IPv4" }]);
   }, 90_000);
@@ -108,7 +101,7 @@ describe.skipIf(!run)("tasks on an agent with the port mapping isolator loaded f
     bed.exec("ip", ["netns", "add", `${bed.prefix}-orphan`]);
     expect(await reply(31001)).toBe("web-1");
     agent = await spawnAgent(agentArgs);
-    await until("the orphan namespace to go", () => !bed.exec("ip", ["netns", "list"]).includes(`${bed.prefix}-orphan`));
+    await eventually("the orphan namespace to go", () => !bed.exec("ip", ["netns", "list"]).includes(`${bed.prefix}-orphan`), POLL);
     expect(await reply(31001)).toBe("web-1");
     expect(await reply(31002)).toBe("web-2");
     expect(fw!.statuses("web-1").filter((s) => s.state === "TASK_RUNNING")).toHaveLength(1);
@@ -118,7 +111,7 @@ describe.skipIf(!run)("tasks on an agent with the port mapping isolator loaded f
     for (const id of ["web-1", "web-2"]) await fw!.client.kill(id);
     expect((await fw!.waitForEnd("web-1")).state).toBe("TASK_KILLED");
     expect((await fw!.waitForEnd("web-2")).state).toBe("TASK_KILLED");
-    await until("the isolator's cleanup", () => !bed.exec("ip", ["netns", "list"]).includes(bed.prefix));
+    await eventually("the isolator's cleanup", () => !bed.exec("ip", ["netns", "list"]).includes(bed.prefix), POLL);
     expect(bed.inHost("ip", ["-o", "link", "show"])).not.toContain(bed.prefix);
     expect(bed.inHost("tc", ["filter", "show", "dev", "pub", "ingress"]).trim()).toBe("");
     expect(bed.inHost("tc", ["filter", "show", "dev", "lo", "ingress"]).trim()).toBe("");
