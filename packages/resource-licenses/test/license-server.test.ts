@@ -2,8 +2,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Offer } from "@tessera/sdk";
+import { eventually } from "@tessera/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { eventually, providerState, scalarIn, startTestAgent, startTestMaster, tempDir } from "./fixtures/cluster.js";
+import { providerState, scalarIn, startTestAgent, startTestMaster, tempDir } from "./fixtures/cluster.js";
 import { SeatFramework } from "./fixtures/seat-framework.js";
 
 const seatsIn = (o: Offer) => (o.resources ?? []).filter((r) => r.name === "matlab").reduce((s, r) => s + (r.scalar?.value ?? 0), 0);
@@ -45,7 +46,7 @@ describe("a license server as the source of the seat count", () => {
     expect(held.length).toBe(2);
 
     answer.used_outside_cluster = 3; // 2 seats for the cluster now, 1 of them held by "long"
-    await eventually("an offer rescinded", () => (holder.rescinded.length > 0 ? true : undefined));
+    await eventually("an offer rescinded", () => holder.rescinded.length > 0);
     const outstanding = () => holder.offers.filter((o) => !holder.rescinded.includes(o.id.value));
     await new Promise((r) => setTimeout(r, 500));
     expect(held.filter((o) => holder.rescinded.includes(o.id.value))).toHaveLength(2);
@@ -58,7 +59,7 @@ describe("a license server as the source of the seat count", () => {
 
     // The server goes away: the last known count stands.
     answer.used_outside_cluster = 0;
-    await eventually("count back to 5", async () => (scalarIn((await providerState(master.url)).total_resources, "matlab") === 5 ? true : undefined));
+    await eventually("count back to 5", async () => scalarIn((await providerState(master.url)).total_resources, "matlab") === 5);
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     await new Promise((r) => setTimeout(r, 500));

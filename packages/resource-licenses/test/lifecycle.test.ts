@@ -3,8 +3,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { agentProtocol, MASTER_TOKENS, type HierarchicalAllocator } from "@tessera/core";
+import { eventually } from "@tessera/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { eventually, getJson, providerState, scalarIn, startTestCluster } from "./fixtures/cluster.js";
+import { getJson, providerState, scalarIn, startTestCluster } from "./fixtures/cluster.js";
 import { SeatFramework, type FrameworkOptions } from "./fixtures/seat-framework.js";
 
 describe("cluster-wide units on a real cluster", () => {
@@ -45,11 +46,11 @@ describe("cluster-wide units on a real cluster", () => {
 
     expect((await fw.waitForEnd("finishes")).state).toBe("TASK_FINISHED");
     expect((await fw.waitForEnd("fails")).state).toBe("TASK_FAILED");
-    await eventually("2 seats held", async () => ((await seatsHeld(master.url)) === 2 ? true : undefined));
+    await eventually("2 seats held", async () => (await seatsHeld(master.url)) === 2);
 
     await fw.client.kill("killed");
     expect((await fw.waitForEnd("killed")).state).toBe("TASK_KILLED");
-    await eventually("1 seat held", async () => ((await seatsHeld(master.url)) === 1 ? true : undefined));
+    await eventually("1 seat held", async () => (await seatsHeld(master.url)) === 1);
 
     // The agent of "orphaned" leaves the cluster (as an agent does on UNREGISTER).
     const agentId = (await fw.waitForState("orphaned", "TASK_RUNNING")).agent_id!.value;

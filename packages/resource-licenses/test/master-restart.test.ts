@@ -1,8 +1,9 @@
 // Integration: the master is SIGKILLed while tasks hold seats and comes back on the same registry.
 import { join } from "node:path";
 import type { AgentHandle } from "@tessera/core";
+import { eventually } from "@tessera/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { eventually, freePort, providerState, scalarIn, spawnMaster, startTestAgent, tempDir, type MasterProcess } from "./fixtures/cluster.js";
+import { freePort, providerState, scalarIn, spawnMaster, startTestAgent, tempDir, type MasterProcess } from "./fixtures/cluster.js";
 import { SeatFramework } from "./fixtures/seat-framework.js";
 
 describe("master restart", () => {
@@ -45,7 +46,7 @@ describe("master restart", () => {
         const s = await providerState(master.url);
         return s.healthy && s.details?.pools[0]?.used === 2 ? s : undefined;
       },
-      30_000,
+      { timeoutMs: 30_000 },
     );
     expect(after.holders.map((h) => h.task_id).sort()).toEqual(["long-1", "long-2"]);
     expect(scalarIn(after.used_resources, "matlab")).toBe(2);
