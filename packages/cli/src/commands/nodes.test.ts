@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { eventually } from "@tessera/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { argv, captureIo } from "../__fixtures__/io.js";
 import { main } from "../program.js";
@@ -14,16 +15,6 @@ const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
-
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const getJson = async (url: string): Promise<unknown> => (await fetch(url)).json();
 
@@ -53,10 +44,11 @@ describe("tessera up --config", () => {
       await exit;
     });
 
-    const agentUrl = await until("agent 1 started", () => {
-      if (code !== undefined) throw new Error(`tessera up exited ${code}: ${c.err()}`);
-      return /agent 1 +(http:\/\/\S+)/.exec(c.out())?.[1];
-    });
+    // An early exit fails at once; eventually would count a throwing check as "not yet".
+    const agentUrl = await Promise.race([
+      eventually("agent 1 started", () => /agent 1 +(http:\/\/\S+)/.exec(c.out())?.[1]),
+      exit.then((n) => Promise.reject(new Error(`tessera up exited ${n}: ${c.err()}`))),
+    ]);
     const masterUrl = /master +(http:\/\/\S+)/.exec(c.out())![1]!;
 
     const master = (await getJson(`${masterUrl}/modules`)) as { modules: Array<{ name: string }> };
@@ -68,9 +60,9 @@ describe("tessera up --config", () => {
       (await readFile(join(dir, log), "utf8").catch(() => ""))
         .split("\n")
         .find((l) => l.includes('"msg":"skipped module '));
-    const agentLine = await until("the agent's skip line", skippedLine("agent-1.log"));
+    const agentLine = await eventually("the agent's skip line", skippedLine("agent-1.log"));
     expect(JSON.parse(agentLine)).toMatchObject({ level: 30, module: "@tessera/resource-licenses", roles: ["master"], role: "agent" });
-    const masterLine = await until("the master's skip line", skippedLine("master.log"));
+    const masterLine = await eventually("the master's skip line", skippedLine("master.log"));
     expect(JSON.parse(masterLine)).toMatchObject({ module: "@fixture/agent-launch-counter", roles: ["agent"], role: "master" });
 
     c.stop();
