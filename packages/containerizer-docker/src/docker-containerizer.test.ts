@@ -13,6 +13,7 @@ import {
   dockerPrerequisites,
   freePort,
   IMAGE,
+  okBody,
   POLL,
   readSandbox,
   sandboxRoot,
@@ -102,14 +103,7 @@ describe.skipIf(!run)("DockerContainerizer on a real Engine", () => {
     });
     const { pid } = await dz.launch(l);
     expect(pid).toBeGreaterThan(0);
-    const body = await eventually(
-      "httpd to answer",
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/index.html`);
-        return res.ok ? res.text() : undefined;
-      },
-      POLL,
-    );
+    const body = await eventually("httpd to answer", () => okBody(`http://127.0.0.1:${port}/index.html`), POLL);
     expect(body).toBe("hello-from-bridge\n");
     const stats = await dz.usage(l.containerId);
     expect(stats.mem_total_bytes).toBeGreaterThan(0);

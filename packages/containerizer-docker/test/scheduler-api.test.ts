@@ -6,7 +6,7 @@ import type { AgentHandle, RunningMaster } from "@tessera/core";
 import { eventually } from "@tessera/testkit";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanup, containersOf, dockerPrerequisites, freePort, IMAGE, POLL } from "../src/__fixtures__/docker-env.js";
+import { cleanup, containersOf, dockerPrerequisites, freePort, IMAGE, okBody, POLL } from "../src/__fixtures__/docker-env.js";
 import { LABELS } from "../src/labels.js";
 import { sandboxFile, sandboxOf, startTestAgent, startTestMaster } from "./fixtures/cluster.js";
 import { TestFramework } from "./fixtures/framework.js";
@@ -58,14 +58,7 @@ describe.skipIf(!run)("Docker tasks through the v1 scheduler API", () => {
       container: docker({ network: "BRIDGE", port_mappings: [{ host_port: ports[0]!, container_port: 80 }] }),
     }));
     await fw.waitForState(task.task_id.value, "TASK_RUNNING");
-    const body = await eventually(
-      "the mapped port to answer",
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${hostPort}/index.html`);
-        return res.ok ? res.text() : undefined;
-      },
-      POLL,
-    );
+    const body = await eventually("the mapped port to answer", () => okBody(`http://127.0.0.1:${hostPort}/index.html`), POLL);
     expect(body).toBe("served-by-tessera\n");
     // The agent's monitoring endpoint reads the Engine's stats through the containerizer.
     const monitor = (await (await fetch(`${agent.url}/monitor/statistics`)).json()) as Array<{ executor_id: string; statistics: Record<string, number> }>;

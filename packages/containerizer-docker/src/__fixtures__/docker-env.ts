@@ -94,6 +94,12 @@ export function freePort(): Promise<number> {
 /** How these tests poll the Engine and containers with `eventually` from @tessera/testkit. */
 export const POLL = { timeoutMs: 15_000, intervalMs: 100 };
 
+/** The body of a 2xx answer from `url`, else undefined: a check for `eventually` while a server comes up. */
+export async function okBody(url: string): Promise<string | undefined> {
+  const res = await fetch(url);
+  return res.ok ? res.text() : undefined;
+}
+
 /** Containers an agent id owns on the Engine. */
 export async function containersOf(docker: Docker, agentId: string): Promise<Docker.ContainerInfo[]> {
   return docker.listContainers({ all: true, filters: { label: [`${LABELS.agentId}=${agentId}`] } });
