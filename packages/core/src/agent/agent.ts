@@ -126,7 +126,12 @@ export class Agent {
     });
     for (const r of recovered) this.frameworks.set(r.frameworkId, r.frameworkInfo);
     if (this.id) this.log.info({ agentId: this.id, tasks: recovered.length }, "recovered agent state");
-    await this.hooks.agentLifecycle.started.promise({ workDir: this.config.workDir, hostname: this.config.hostname });
+    await this.hooks.agentLifecycle.started.promise({
+      workDir: this.config.workDir,
+      hostname: this.config.hostname,
+      resources: this.config.resources,
+      attributes: structuredClone(this.config.attributes), // a module's copy: what the agent registers with stays its own
+    });
     this.phase = "running";
     this.link.start();
     this.oversubscription.start();

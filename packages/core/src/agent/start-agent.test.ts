@@ -45,6 +45,15 @@ describe("startAgent", () => {
     expect(modules).toMatchObject([{ name: "@fixture/env-isolator", version: "1.2.3", enabled_for: ["isolation"] }]);
   });
 
+  it("tells agent modules its work dir, hostname, resources and attributes when it starts", async () => {
+    await h.start({ configBaseDir: fixtures, config: { modules: [{ name: "./start-info-recorder.js", enabled_for: ["agentLifecycle"], options: {} }] } });
+    const info = JSON.parse(await readFile(join(h.workDir, "start-info.json"), "utf8"));
+    const byName = Object.fromEntries(info.resources.map((r: { name: string }) => [r.name, r]));
+    expect(byName).toMatchObject({ cpus: { scalar: { value: 2 } }, mem: { scalar: { value: 1024 } }, ports: { ranges: { range: [{ begin: 31000, end: 31010 }] } } });
+    expect(info.attributes).toEqual([{ name: "rack", type: "TEXT", text: { value: "a" } }]);
+    expect(typeof info.hostname).toBe("string");
+  });
+
   it("refuses a bad module config naming the module, and never registers", async () => {
     await expect(
       startAgent({
