@@ -49,9 +49,9 @@ function text(res: ServerResponse, status: number, body: string, headers: Record
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
-  res.end(text);
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) });
+  res.end(payload);
 }
 
 /** 202 Accepted with an empty body (Content-Length: 0, not an empty chunked body). */
