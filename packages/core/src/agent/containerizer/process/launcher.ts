@@ -86,7 +86,7 @@ export class Launcher {
     // Forking tasks, it runs interpreted with a 1 MB young generation: it touches fewer pages between
     // forks, so each fork costs fewer copy-on-write faults (8.2 instead of 10.7 ms CPU per task
     // measured here). posix_spawn copies no pages: with the addon these options made no difference
-    // within the noise (launcher 1.3-2.5 ms CPU per task either way, most of it creating files in the sandbox).
+    // within the noise (launcher 1.0-2.5 ms CPU per task either way).
     const options = this.addon.path === undefined ? ["--jitless", "--max-semi-space-size=1"] : [];
     const child = spawn(process.execPath, [...options, "-e", LAUNCHER_SOURCE, EXIT_FILE, this.addon.path ?? ""], {
       argv0: SUPERVISOR_NAME,
